@@ -1,0 +1,5 @@
+"""``python -m claimcheck``."""
+
+from .cli import main
+
+main()

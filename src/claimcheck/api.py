@@ -1,0 +1,162 @@
+"""The product as a library: text or documents in, reports out.
+
+A ``Checker`` builds the spaCy pipeline and compiles the rules and cues once; ``check_text``
+and ``check_documents`` then run extract -> match -> context -> score for each document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from . import __version__
+from .context import COUNTED, ContextJudge, load_cues
+from .extract import Analysis, Pipeline
+from .ingest import Document
+from .match import PatternSet, PatternSpec
+from .models import DocumentReport, Finding, Kind, Report, Rule, Signal, Stats
+from .rules import RuleSet, load_rules
+from .scoring import EMPTY_VERDICT, SIGNAL_POINTS, Credit, Hit, score_document
+
+_NOT_COUNTED_LABEL = {
+    "negated": "mentioned, not claimed (denied)",
+    "warning": "mentioned, not claimed (warned against)",
+    "question": "mentioned, not claimed (asked as a question)",
+    "quoted": "mentioned, not claimed (someone else's words)",
+    "conditional": "mentioned, not claimed (hypothetical)",
+}
+
+
+def rule_specs(rules: Iterable[Rule]) -> list[PatternSpec]:
+    """The patterns of a rule set, keyed by rule id."""
+    specs = []
+    for rule in rules:
+        for phrase in rule.phrases:
+            specs.append(PatternSpec(rule.id, phrase=phrase, similarity=rule.similarity,
+                                     file=rule.file))
+        for tokens in rule.token_patterns:
+            specs.append(PatternSpec(rule.id, tokens=tokens, similarity=rule.similarity,
+                                     file=rule.file))
+    return specs
+
+
+class Checker:
+    """Checks texts against a rule set; build once, use for many documents."""
+
+    def __init__(self, rules: RuleSet | None = None, *, model: str | None = None) -> None:
+        self.rules = rules if rules is not None else load_rules()
+        self.pipeline = Pipeline(model)
+        self._by_id = {r.id: r for r in self.rules.rules}
+        self._patterns = PatternSet(self.pipeline, rule_specs(self.rules.rules))
+        self._cue_table = load_cues()
+        self._cues = PatternSet(self.pipeline, self._cue_table.specs)
+
+    @property
+    def note(self) -> str:
+        """A one-line note about the pipeline (e.g. a missing model), or ''."""
+        return self.pipeline.note
+
+    def check_text(self, text: str, source: str = "<text>") -> DocumentReport:
+        """Check one text and return its report."""
+        return self._report(source, self.pipeline.analyse(text))
+
+    def check_document(self, document: Document) -> DocumentReport:
+        if document.error is not None:
+            return DocumentReport(document.source, None, None,
+                                  f"Could not check this input: {document.error.message}",
+                                  error=document.error)
+        return self.check_text(document.text, document.source)
+
+    def check_documents(self, documents: Iterable[Document]) -> Iterator[DocumentReport]:
+        """Check documents in order, yielding each report as soon as it is ready."""
+        for document in documents:
+            yield self.check_document(document)
+
+    def report(self, documents: Iterable[DocumentReport]) -> Report:
+        return Report(tuple(documents), __version__, self.rules.version)
+
+    def _report(self, source: str, analysis: Analysis) -> DocumentReport:
+        stats = Stats(analysis.words, len(analysis.sentences), len(analysis.assertions))
+        if not analysis.sentences:
+            return DocumentReport(source, 100, "A", EMPTY_VERDICT, stats=stats)
+        judge = ContextJudge(self._cue_table, analysis, self._cues.find(analysis, fuzzy=False))
+        red, green = [], []
+        seen: set[tuple[str, int]] = set()
+        for m in self._patterns.find(analysis):
+            rule = self._by_id[m.key]
+            assertion = analysis.assertion_at(m.start)
+            unit = (rule.id, assertion.start if rule.kind is Kind.RED else assertion.sentence)
+            if unit in seen:
+                continue
+            seen.add(unit)
+            judgement = judge.judge(m.start, m.end)
+            start, end = analysis.starts[m.start], analysis.ends[m.end - 1]
+            line, column = analysis.line_col(start)
+            sentence = analysis.sentences[assertion.sentence]
+            common = dict(sentence=analysis.text[sentence.char_start: sentence.char_end],
+                          sentence_start=sentence.char_start, start=start, end=end, line=line,
+                          column=column)
+            if rule.kind is Kind.GREEN:
+                if judgement.context != "negated":
+                    green.append((rule, common, analysis.text[start:end]))
+                continue
+            counted = judgement.context in COUNTED or judgement.context in rule.counts_in
+            red.append((rule, common, m, judgement, counted))
+        score = score_document(
+            [Hit(r.id, r.name, r.severity, j.context, c, cm["line"]) for r, cm, _, j, c in red],
+            [Credit(r.id, r.name, r.weight if r.weight is not None else SIGNAL_POINTS,
+                    cm["line"]) for r, cm, _ in green],
+        )
+        findings = tuple(
+            Finding(
+                rule=rule.id, name=rule.name, category=rule.category, severity=rule.severity,
+                match=analysis.text[common["start"]: common["end"]], pattern=m.pattern,
+                similarity=m.similarity, context=j.context, cue=j.cue, counted=counted,
+                weight=weight, message=_message(rule, j.context, counted), why=rule.why,
+                ask=rule.ask, **common,
+            )
+            for (rule, common, m, j, counted), weight in zip(red, score.hit_weights, strict=True)
+        )
+        signals = tuple(
+            Signal(rule=rule.id, name=rule.name, match=match, weight=weight, **common)
+            for (rule, common, match), weight in zip(green, score.credit_weights, strict=True)
+        )
+        return DocumentReport(source, score.score, score.grade, score.verdict, findings,
+                              signals, score.arithmetic, stats)
+
+
+def _message(rule: Rule, context: str, counted: bool) -> str:
+    if counted and context == "hedged":
+        return f"{rule.summary} (hedged, so it counts for less)"
+    if counted:
+        return rule.summary
+    return f"{rule.summary} Here it is {_NOT_COUNTED_LABEL.get(context, context)}."
+
+
+@lru_cache(maxsize=4)
+def _default_checker(model: str | None) -> Checker:
+    return Checker(model=model)
+
+
+def check_text(text: str, source: str = "<text>", *, checker: Checker | None = None,
+               model: str | None = None) -> DocumentReport:
+    """Check one text with the built-in rules (or the given checker)."""
+    return (checker or _default_checker(model)).check_text(text, source)
+
+
+def check_documents(documents: Sequence[Document | str | Path], *,
+                    checker: Checker | None = None, model: str | None = None) -> Report:
+    """Check many documents (Document objects, texts, or paths) and return one report."""
+    from .ingest import read_file
+
+    checker = checker or _default_checker(model)
+    docs = []
+    for n, item in enumerate(documents):
+        if isinstance(item, Document):
+            docs.append(item)
+        elif isinstance(item, Path):
+            docs.append(read_file(item))
+        else:
+            docs.append(Document(f"<text {n + 1}>", item))
+    return checker.report(checker.check_documents(docs))

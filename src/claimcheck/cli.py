@@ -1,0 +1,359 @@
+"""Command line: parse options, call the API, pick a renderer, map the result to an exit code.
+
+Exit codes: 0 checked and nothing crossed the failure threshold; 1 a document crossed it;
+2 usage error, unreadable input or bad rule file (in a batch: any input that failed).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from . import __version__
+from .errors import ClaimcheckError, UsageError
+
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
+DEFAULT_FAIL_UNDER = 50
+
+app = typer.Typer(
+    name="claimcheck", add_completion=False, no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="How far to trust a health clinic's marketing: flags red-flag claims in context and "
+    "explains a 0-100 credibility score.",
+)
+rules_app = typer.Typer(help="List, show and test the rules.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class Level(StrEnum):
+    low = "low"
+    medium = "medium"
+    high = "high"
+
+
+_state = {"verbose": False}
+
+RulesOpt = Annotated[list[Path] | None, typer.Option(
+    "--rules", help="Extra rule file or folder (repeatable).", show_default=False)]
+DisableOpt = Annotated[list[str] | None, typer.Option(
+    "--disable", help="Turn off a rule id or a whole category (repeatable).")]
+SeverityOpt = Annotated[list[str] | None, typer.Option(
+    "--severity", help="Change a rule's severity: ID=low|medium|high (repeatable).")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebacks on errors.")]
+
+
+def _fail(error: BaseException) -> NoReturn:
+    if _state["verbose"]:
+        traceback.print_exc()
+    if isinstance(error, ClaimcheckError):
+        typer.echo(f"claimcheck: error: {error}", err=True)
+    else:
+        typer.echo(f"claimcheck: internal error: {type(error).__name__}: {error} "
+                   "(run with --verbose for details)", err=True)
+    raise typer.Exit(EXIT_ERROR)
+
+
+def _ruleset(rules: list[Path] | None, disable: list[str] | None, severity: list[str] | None):  # type: ignore[no-untyped-def]
+    from .rules import load_rules
+
+    overrides = {}
+    for item in severity or []:
+        rule_id, sep, level = item.partition("=")
+        if not sep:
+            raise UsageError(f"--severity takes ID=LEVEL, got {item!r}")
+        overrides[rule_id.strip()] = level.strip()
+    return load_rules(rules or []).configured(disable or [], overrides)
+
+
+@app.command()
+def check(
+    inputs: Annotated[list[str] | None, typer.Argument(
+        help="Files, folders (searched for .txt .md .html .htm), or - for stdin. "
+        "With none, reads piped stdin.", show_default=False)] = None,
+    format: Annotated[Format | None, typer.Option(
+        "--format", "-f", help="text (default on a terminal), json (default otherwise), jsonl.",
+        show_default=False)] = None,
+    rules: RulesOpt = None,
+    disable: DisableOpt = None,
+    severity: SeverityOpt = None,
+    fail_under: Annotated[int, typer.Option(
+        help="Exit 1 when a document scores below this (0 turns it off).", min=0, max=100,
+    )] = DEFAULT_FAIL_UNDER,
+    fail_on: Annotated[Level | None, typer.Option(
+        help="Also exit 1 when a counted red flag has at least this severity.",
+        show_default=False)] = None,
+    model: Annotated[str | None, typer.Option(
+        help="Installed spaCy pipeline to use, e.g. en_core_web_sm (falls back to the blank "
+        "pipeline if missing).", show_default=False)] = None,
+    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this.", min=1)]
+    = 20 * 1024 * 1024,
+    color: Annotated[bool | None, typer.Option(
+        "--color/--no-color", help="Force colour on or off (default: only on a terminal).",
+        show_default=False)] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Check clinic text and print a scored, explained report."""
+    _state["verbose"] = verbose
+    try:
+        code = _run_check(inputs or [], format, rules, disable, severity, fail_under, fail_on,
+                          model, max_bytes, color)
+    except (ClaimcheckError, OSError) as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise
+        _fail(exc)
+    raise typer.Exit(code)
+
+
+def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, model,  # type: ignore[no-untyped-def]
+               max_bytes, color) -> int:
+    from .api import Checker
+    from .ingest import collect
+    from .models import Severity
+
+    if not inputs:
+        if sys.stdin is None or sys.stdin.closed:
+            raise UsageError("no input: give files or folders, or pipe text in")
+        if sys.stdin.isatty():
+            typer.echo("Paste the clinic's text below, then press Ctrl-D on a new line "
+                       "(Ctrl-Z then Enter on Windows).", err=True)
+        inputs = ["-"]
+    fmt = format or (Format.text if sys.stdout.isatty() else Format.json)
+    checker = Checker(_ruleset(rules, disable, severity), model=model)
+    if checker.note:
+        typer.echo(f"claimcheck: note: {checker.note}", err=True)
+    collected = collect(inputs, max_bytes=max_bytes)
+    if not collected.documents:
+        raise UsageError("no checkable files found (looked for .txt .md .html .htm)")
+    if collected.skipped:
+        counts = ", ".join(f"{n} {suffix}" for suffix, n in sorted(collected.skipped.items()))
+        typer.echo(f"claimcheck: skipped files of other types: {counts}", err=True)
+    reports = []
+    out = sys.stdout
+    tool = None
+    console = None
+    for report in checker.check_documents(collected.documents):
+        reports.append(report)
+        if fmt is Format.jsonl:
+            from .render.json import jsonl_line, tool_dict
+
+            tool = tool or tool_dict(__version__, checker.rules.version)
+            out.write(jsonl_line(report, tool))
+            out.flush()
+        elif fmt is Format.text:
+            from .render.text import make_console, render_document
+
+            console = console or make_console(out, color)
+            render_document(report, console)
+    full = checker.report(reports)
+    if fmt is Format.json:
+        from .render.json import write_json
+
+        write_json(full, out)
+    elif fmt is Format.text and len(reports) > 1:
+        from .render.text import render_summary
+
+        render_summary(full, console)
+    out.flush()
+    if full.errors:
+        return EXIT_ERROR
+    threshold = Severity(fail_on.value).rank if fail_on else None
+    for doc in full.documents:
+        if doc.score is not None and doc.score < fail_under:
+            return EXIT_FAIL
+        if threshold is not None and any(f.severity.rank >= threshold
+                                         for f in doc.counted_findings):
+            return EXIT_FAIL
+    return EXIT_OK
+
+
+@rules_app.command("list")
+def rules_list(
+    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")]
+    = Format.text,
+    rules: RulesOpt = None,
+    disable: DisableOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """List the rules in force: id, name, category, severity."""
+    _state["verbose"] = verbose
+    try:
+        ruleset = _ruleset(rules, disable, None)
+    except ClaimcheckError as exc:
+        _fail(exc)
+    if format is not Format.text:
+        import json
+
+        json.dump({"rules_version": ruleset.version,
+                   "rules": [{"id": r.id, "name": r.name, "category": r.category,
+                              "kind": r.kind.value, "severity": r.severity.value,
+                              "summary": r.summary} for r in ruleset.rules]},
+                  sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    from rich.table import Table
+
+    from .render.text import make_console
+
+    table = Table(title=f"{len(ruleset.rules)} rules (version {ruleset.version})",
+                  title_justify="left")
+    for col in ("id", "name", "category", "kind", "severity", "summary"):
+        table.add_column(col, overflow="fold")
+    for r in ruleset.rules:
+        table.add_row(r.id, r.name, r.category, r.kind.value,
+                      r.severity.value if r.kind.value == "red" else "-", r.summary)
+    make_console(sys.stdout).print(table)
+
+
+@rules_app.command("show")
+def rules_show(
+    rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. CURE001.")],
+    rules: RulesOpt = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")]
+    = Format.text,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Everything about one rule: why, what to ask, sources, patterns, examples."""
+    _state["verbose"] = verbose
+    try:
+        rule = _find_rule(rule_id, rules)
+    except ClaimcheckError as exc:
+        _fail(exc)
+    if format is not Format.text:
+        import json
+
+        json.dump(rule.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return
+    _print_rule(rule, detailed=True)
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[str, typer.Argument(help="The rule id shown next to a red flag.")],
+    rules: RulesOpt = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Explain in plain words why a red flag matters and what to ask the clinic."""
+    _state["verbose"] = verbose
+    try:
+        rule = _find_rule(rule_id, rules)
+    except ClaimcheckError as exc:
+        _fail(exc)
+    _print_rule(rule, detailed=False)
+
+
+def _find_rule(rule_id: str, rules: list[Path] | None):  # type: ignore[no-untyped-def]
+    ruleset = _ruleset(rules, None, None)
+    rule = ruleset.by_id(rule_id.strip().upper())
+    if rule is None:
+        raise UsageError(f"no rule {rule_id!r}; see 'claimcheck rules list'")
+    return rule
+
+
+def _print_rule(rule, *, detailed: bool) -> None:  # type: ignore[no-untyped-def]
+    from rich.text import Text
+
+    from .render.text import make_console
+
+    console = make_console(sys.stdout)
+    console.print(Text(f"{rule.id}  {rule.name}", style="bold"))
+    console.print(rule.summary)
+    console.print()
+    console.print(Text("Why it matters: ", style="bold") + Text(rule.why))
+    console.print(Text("What to ask: ", style="bold") + Text(rule.ask))
+    if rule.kind.value == "red":
+        console.print(Text("Severity: ", style="bold") + Text(rule.severity.value))
+    console.print(Text("Sources:", style="bold"))
+    for src in rule.sources:
+        where = src.seed or src.title or src.url
+        console.print(f"  - {where}: “{src.quote}”" + (f" <{src.url}>" if src.url and
+                                                         src.title else ""))
+    console.print(Text("Examples that are flagged:", style="bold"))
+    for ex in rule.examples_flag:
+        console.print(f"  ✗ {ex}")
+    console.print(Text("Examples that are not:", style="bold"))
+    for ex in rule.examples_pass:
+        console.print(f"  ✓ {ex}")
+    if detailed:
+        console.print(Text("Category: ", style="bold") + Text(rule.category))
+        console.print(Text("Patterns:", style="bold"))
+        for p in rule.phrases:
+            console.print(f"  - {p}")
+        for tokens in rule.token_patterns:
+            console.print(f"  - tokens: {list(tokens)}")
+        console.print(Text("Defined in: ", style="bold") + Text(f"{rule.file}:{rule.line}"))
+
+
+@rules_app.command("test")
+def rules_test(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        help="User rule files or folders to test (default: the built-in rules).",
+        show_default=False)] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Run every rule's examples; exit 1 if any flag example is missed or pass example hit."""
+    _state["verbose"] = verbose
+    try:
+        from .api import Checker
+        from .rules import load_rules
+        from .ruletest import example_failures
+
+        ruleset = load_rules(paths or [])
+        user_files = {str(p) for p in paths or []}
+        tested = [r for r in ruleset.rules if not paths or r.file in user_files
+                  or any(r.file.startswith(f.rstrip("/") + "/") for f in user_files)]
+        failures = example_failures(Checker(ruleset), tested)
+    except ClaimcheckError as exc:
+        _fail(exc)
+    examples = sum(len(r.examples_flag) + len(r.examples_pass) for r in tested)
+    for failure in failures:
+        typer.echo(str(failure))
+    typer.echo(f"{len(tested)} rules, {examples} examples: "
+               f"{examples - len(failures)} passed, {len(failures)} failed")
+    raise typer.Exit(EXIT_FAIL if failures else EXIT_OK)
+
+
+@app.command()
+def version() -> None:
+    """Print the version of claimcheck and of its rule set."""
+    from .rules import load_rules
+
+    typer.echo(f"claimcheck {__version__} (rules {load_rules().version})")
+
+
+def main() -> None:
+    """Entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
+    import click
+
+    try:
+        code = app(standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        typer.echo("claimcheck: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_BROKEN_PIPE)
+    except Exception as exc:  # the last line of defence: one line, no traceback
+        if _state["verbose"]:
+            traceback.print_exc()
+        typer.echo(f"claimcheck: internal error: {type(exc).__name__}: {exc} "
+                   "(run with --verbose for details)", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)

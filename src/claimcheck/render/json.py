@@ -1,0 +1,35 @@
+"""JSON and JSON Lines output: the versioned, deterministic wire format (see README)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from ..models import DocumentReport, Report
+
+SCHEMA_VERSION = 1
+
+
+def tool_dict(tool_version: str, rules_version: str) -> dict[str, Any]:
+    return {"name": "claimcheck", "version": tool_version, "rules_version": rules_version}
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": tool_dict(report.tool_version, report.rules_version),
+        "documents": [d.to_dict() for d in report.documents],
+        "summary": report.summary_dict(),
+    }
+
+
+def write_json(report: Report, stream: TextIO) -> None:
+    """One JSON document for the whole run."""
+    json.dump(report_dict(report), stream, ensure_ascii=False, indent=2)
+    stream.write("\n")
+
+
+def jsonl_line(document: DocumentReport, tool: dict[str, Any]) -> str:
+    """One line per document, written as soon as that document is checked."""
+    return json.dumps({"schema_version": SCHEMA_VERSION, "tool": tool, **document.to_dict()},
+                      ensure_ascii=False, separators=(",", ":")) + "\n"
