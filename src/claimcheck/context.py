@@ -30,6 +30,8 @@ _QUOTES_OPEN = {"“", "«", "„"}
 _QUOTES_CLOSE = {"”", "»"}
 _QUOTES_BOTH = {'"', "''", "``"}
 _SCARE_QUOTE_MAX = 12
+#: a match holding one of these makes a negative claim itself ("zero risk", "side-effect free")
+_OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
 _CUES_FILE = "data/cues.yaml"
 _GROUP_KEYS = {"type", "direction", "scope", "window", "patterns", "not_after", "__line__"}
 
@@ -148,10 +150,15 @@ class ContextJudge:
             return Judgement("asserted", "")
         sentence = self.a.sentences[index]
         found: dict[str, str] = {}
-        for cue in self._cues.get(index, ()):
+        cues = self._cues.get(index, ())
+        # "no side effects" carries its own negation: an earlier "no" does not flip it back
+        self_negated = any(w in _OWN_NEGATION for w in self.a.lemmas[start:end])
+        for cue in cues:
             if cue.start < end and start < cue.end:
                 continue  # a cue inside the match is part of what is claimed
             group = self._group(cue)
+            if group.type == "negated" and self_negated:
+                continue
             if self._covers(group, cue, start, end, sentence):
                 found.setdefault(group.type, self._text(cue.start, cue.end))
         quoted = self._in_quotes(start, end, sentence)

@@ -11,6 +11,7 @@ import re
 from typing import TextIO
 
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -71,9 +72,11 @@ def render_document(doc: DocumentReport, console: Console, *, show_all: bool = T
             head = Text(f"{n}. ") + sev + Text(f"  {f.message}  ", style="bold")
             head.append(f"[{f.rule} {f.name}, line {f.line}, column {f.column}]", style="dim")
             console.print(head)
-            console.print(Text("   ") + _finding_quote(f, colored))
-            console.print(Text("   Why it matters: ", style="bold") + Text(f.why))
-            console.print(Text("   Ask the clinic: ", style="bold") + Text(f.ask))
+            console.print(Padding(_finding_quote(f, colored), (0, 0, 0, 3), expand=False))
+            console.print(Padding(Text("Why it matters: ", style="bold") + Text(f.why),
+                                  (0, 0, 0, 3), expand=False))
+            console.print(Padding(Text("What to ask: ", style="bold") + Text(f.ask),
+                                  (0, 0, 0, 3), expand=False))
             console.print()
     else:
         console.print(Text("No red-flag claims found.", style="bold green"))

@@ -1,0 +1,81 @@
+"""Who is claiming what: each context kind, with a sentence that counts and one that doesn't.
+
+The sentences are ours. Each pair uses the same red-flag words; only the context differs.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def contexts(checker, text, rule=None):
+    report = checker.check_text(text)
+    return [(f.rule, f.context, f.counted) for f in report.findings
+            if rule is None or f.rule == rule]
+
+
+PAIRS = [
+    # (kind, claimed by the writer, only mentioned)
+    ("negated", "Our injections are a guaranteed cure for arthritis.",
+     "Stem cell injections are not a guaranteed cure for arthritis."),
+    ("negated", "Stem cells turn into new cartilage cells and rebuild your knee.",
+     "There is no evidence that stem cells turn into new cartilage cells in the knee."),
+    ("warning", "We offer a guaranteed cure for chronic pain.",
+     "Be wary of any clinic that offers a guaranteed cure for chronic pain."),
+    ("warning", "Our treatment has no side effects.",
+     "Avoid providers who tell you a treatment has no side effects."),
+    ("question", "The therapy is approved by the FDA.",
+     "Can you confirm that the therapy is approved by the FDA?"),
+    ("quoted", "Stem cells are a guaranteed cure for autism.",
+     "The clinic told her that stem cells were a guaranteed cure for autism."),
+    ("conditional", "This treatment has no side effects.",
+     "If a clinic says a treatment has no side effects, get a second opinion."),
+]
+
+
+@pytest.mark.parametrize("kind,claimed,mentioned", PAIRS, ids=[p[0] for p in PAIRS])
+def test_the_claim_counts_and_the_mention_does_not(checker, kind, claimed, mentioned):
+    flagged = contexts(checker, claimed)
+    assert any(counted for _, _, counted in flagged), flagged
+    found = contexts(checker, mentioned)
+    assert found, "the red-flag words should still be found, as a mention"
+    assert not any(counted for _, _, counted in found), found
+
+
+def test_hedged_marketing_still_counts_but_for_less(checker):
+    full = checker.check_text("Our stem cells repair damaged nerve tissue.")
+    hedged = checker.check_text("Our stem cells may repair damaged nerve tissue.")
+    f_full = [f for f in full.findings if f.counted]
+    f_hedged = [f for f in hedged.findings if f.counted]
+    assert f_full and f_hedged
+    assert f_hedged[0].context == "hedged"
+    assert f_hedged[0].weight < f_full[0].weight
+    assert hedged.score > full.score
+
+
+def test_rhetorical_sales_question_is_still_a_claim(checker):
+    report = checker.check_text("Did you know our stem cells can reverse arthritis?")
+    assert any(f.counted for f in report.findings), report.findings
+
+
+def test_negation_scope_stops_at_but(checker):
+    report = checker.check_text(
+        "There is no cure for this disease, but our stem cells repair the damaged tissue.")
+    counted = [f for f in report.findings if f.counted]
+    assert counted and all("repair" in f.match or "tissue" in f.match for f in counted)
+
+
+def test_not_only_is_not_a_negation(checker):
+    report = checker.check_text(
+        "Stem cells not only ease symptoms but also regenerate damaged cartilage.")
+    assert any(f.counted for f in report.findings)
+
+
+def test_a_disclosure_with_not_in_it_is_a_good_sign(checker):
+    report = checker.check_text("These treatments are not approved by the FDA.")
+    assert report.signals and not any(f.counted for f in report.findings)
+
+
+def test_a_negated_risk_is_not_a_risk_disclosure(checker):
+    report = checker.check_text("There is no risk of infection with our procedure.")
+    assert not any(s.rule.startswith("GRISK") for s in report.signals)
