@@ -90,7 +90,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path):
 def test_alias_bomb_is_refused(tmp_path):
     bomb = 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
     bomb += "".join(f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
-                    for p, c in zip("abcdefgh", "bcdefghi"))
+                    for p, c in zip("abcdefgh", "bcdefghi", strict=True))
     err = error_for(tmp_path, bomb)
     assert "anchors and aliases are not allowed" in str(err)
 
