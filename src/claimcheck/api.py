@@ -103,6 +103,7 @@ class Checker:
                 continue
             counted = judgement.context in COUNTED or judgement.context in rule.counts_in
             red.append((rule, common, m, judgement, counted))
+        red = _drop_overlaps(red)
         score = score_document(
             [Hit(r.id, r.name, r.severity, j.context, c, cm["line"]) for r, cm, _, j, c in red],
             [Credit(r.id, r.name, r.weight if r.weight is not None else SIGNAL_POINTS,
@@ -124,6 +125,29 @@ class Checker:
         )
         return DocumentReport(source, score.score, score.grade, score.verdict, findings,
                               signals, score.arithmetic, stats)
+
+
+def _drop_overlaps(red: list) -> list:
+    """One claim, one finding: of overlapping matches in the same category keep the longest.
+
+    ("no risk" inside "no risk of rejection" is the same safety claim, not a second one.)
+    """
+    groups: dict[tuple[str, int], list] = {}
+    for item in red:
+        groups.setdefault((item[0].category, item[1]["sentence_start"]), []).append(item)
+
+    def rank(item) -> tuple:  # type: ignore[no-untyped-def]
+        start, end = item[1]["start"], item[1]["end"]
+        return (end - start, -start, item[0].id)
+
+    kept = []
+    for item in red:
+        start, end = item[1]["start"], item[1]["end"]
+        group = groups[(item[0].category, item[1]["sentence_start"])]
+        if not any(other[1]["start"] < end and start < other[1]["end"]
+                   and rank(other) > rank(item) for other in group):
+            kept.append(item)
+    return kept
 
 
 def _message(rule: Rule, context: str, counted: bool) -> str:

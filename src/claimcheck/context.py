@@ -43,7 +43,6 @@ class CueGroup:
     scope: str
     window: int
     not_after: frozenset[str]
-    stop_at_comma: bool
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,6 @@ def _group(item: Any, file: str, n: int) -> CueGroup:
     return CueGroup(
         type=kind, direction=direction, scope=scope, window=int(item.get("window", 8)),
         not_after=frozenset(item.get("not_after", [])),
-        stop_at_comma=kind == "negated" and direction == "forward",
     )
 
 
@@ -183,7 +181,7 @@ class ContextJudge:
                 return False
             limit = min(hi, cue.end + group.window)
             for t in range(cue.end, min(start + 1, limit)):
-                if lemmas[t] in terms or (group.stop_at_comma and lemmas[t] == ","):
+                if lemmas[t] in terms:
                     return False
             return start < limit
         if end > cue.start:

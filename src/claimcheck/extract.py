@@ -35,6 +35,8 @@ _HEADING_MAX_WORDS = 12
 _LEMMA_FIXES = {
     "does": "do", "ca": "can", "wo": "will", "sha": "shall", "'s": "'s", "’s": "'s",
     "n’t": "not", "n't": "not", "’re": "be", "'re": "be", "’m": "be", "'m": "be",
+    # comparatives keep their own lemma, so "better than surgery" never matches "well"
+    "better": "better", "best": "best", "worse": "worse", "worst": "worst",
 }
 _WRAP_WIDTH = 60
 
