@@ -33,7 +33,9 @@ _SCARE_QUOTE_MAX = 12
 #: a match holding one of these makes a negative claim itself ("zero risk", "side-effect free")
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
 _CUES_FILE = "data/cues.yaml"
-_GROUP_KEYS = {"type", "direction", "scope", "window", "patterns", "not_after", "__line__"}
+_GROUP_KEYS = {
+    "type", "direction", "scope", "window", "patterns", "not_after", "refutes", "__line__",
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class CueGroup:
     scope: str
     window: int
     not_after: frozenset[str]
+    refutes: bool
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,7 @@ def _group(item: Any, file: str, n: int) -> CueGroup:
     return CueGroup(
         type=kind, direction=direction, scope=scope, window=int(item.get("window", 8)),
         not_after=frozenset(item.get("not_after", [])),
+        refutes=bool(item.get("refutes", False)),
     )
 
 
@@ -149,13 +153,14 @@ class ContextJudge:
         sentence = self.a.sentences[index]
         found: dict[str, str] = {}
         cues = self._cues.get(index, ())
-        # "no side effects" carries its own negation: an earlier "no" does not flip it back
+        # "no side effects" carries its own negation: an earlier "no" does not flip it back,
+        # though a refutation ("it is not true that ...") still denies it
         self_negated = any(w in _OWN_NEGATION for w in self.a.lemmas[start:end])
         for cue in cues:
             if cue.start < end and start < cue.end:
                 continue  # a cue inside the match is part of what is claimed
             group = self._group(cue)
-            if group.type == "negated" and self_negated:
+            if group.type == "negated" and self_negated and not group.refutes:
                 continue
             if self._covers(group, cue, start, end, sentence):
                 found.setdefault(group.type, self._text(cue.start, cue.end))

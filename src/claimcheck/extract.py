@@ -37,6 +37,8 @@ _LEMMA_FIXES = {
     "n’t": "not", "n't": "not", "’re": "be", "'re": "be", "’m": "be", "'m": "be",
     # comparatives keep their own lemma, so "better than surgery" never matches "well"
     "better": "better", "best": "best", "worse": "worse", "worst": "worst",
+    # modal verbs keep theirs, so a hedge cue "could" never matches a confident "can"
+    "could": "could", "might": "might", "would": "would", "should": "should",
 }
 _WRAP_WIDTH = 60
 
