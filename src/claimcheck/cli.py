@@ -20,7 +20,7 @@ from .errors import ClaimcheckError, UsageError
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
-DEFAULT_FAIL_UNDER = 50
+DEFAULT_FAIL_UNDER = 55
 
 app = typer.Typer(
     name="claimcheck", add_completion=False, no_args_is_help=True,

@@ -34,7 +34,8 @@ _SCARE_QUOTE_MAX = 12
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
 _CUES_FILE = "data/cues.yaml"
 _GROUP_KEYS = {
-    "type", "direction", "scope", "window", "patterns", "not_after", "refutes", "__line__",
+    "type", "direction", "scope", "window", "patterns", "not_after", "not_before", "refutes",
+    "__line__",
 }
 
 
@@ -45,6 +46,7 @@ class CueGroup:
     scope: str
     window: int
     not_after: frozenset[str]
+    not_before: frozenset[str]
     refutes: bool
 
 
@@ -111,6 +113,7 @@ def _group(item: Any, file: str, n: int) -> CueGroup:
     return CueGroup(
         type=kind, direction=direction, scope=scope, window=int(item.get("window", 8)),
         not_after=frozenset(item.get("not_after", [])),
+        not_before=frozenset(item.get("not_before", [])),
         refutes=bool(item.get("refutes", False)),
     )
 
@@ -136,6 +139,8 @@ class ContextJudge:
             if any(p.start <= m.start and m.end <= p.end for p in pseudo):
                 continue
             if m.start > 0 and analysis.lower[m.start - 1] in group.not_after:
+                continue
+            if m.end < len(analysis.lower) and analysis.lower[m.end] in group.not_before:
                 continue
             if group.type == "rhetorical":
                 self._rhetorical.add(sentence_of[m.start])

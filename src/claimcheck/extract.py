@@ -69,6 +69,7 @@ class Analysis:
 
     text: str
     doc: Doc
+    texts: list[str]
     lower: list[str]
     lemmas: list[str]
     starts: list[int]
@@ -76,6 +77,7 @@ class Analysis:
     sentences: list[Sentence]
     assertions: list[Assertion]
     line_starts: list[int]
+    words: int
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of a character offset."""
@@ -93,9 +95,6 @@ class Analysis:
                 hi = mid - 1
         return self.assertions[lo]
 
-    @property
-    def words(self) -> int:
-        return sum(1 for t in self.doc if not (t.is_punct or t.is_space))
 
 
 @lru_cache(maxsize=1)
@@ -181,10 +180,16 @@ class Pipeline:
         return [self._build(t, d) for t, d in zip(texts, self.nlp.pipe(texts), strict=True)]
 
     def _build(self, text: str, doc: Doc) -> Analysis:
-        lower = [t.lower_ for t in doc]
-        lemmas = [t.lemma_ for t in doc]
-        starts = [t.idx for t in doc]
-        ends = [t.idx + len(t.text) for t in doc]
+        texts, lower, lemmas, starts, ends = [], [], [], [], []
+        words = 0
+        for t in doc:
+            word = t.text
+            texts.append(word)
+            lower.append(t.lower_)
+            lemmas.append(t.lemma_)
+            starts.append(t.idx)
+            ends.append(t.idx + len(word))
+            words += word[:1].isalnum()
         sentences: list[Sentence] = []
         assertions: list[Assertion] = []
         for sent in doc.sents:
@@ -200,9 +205,8 @@ class Pipeline:
             for a, b in _clauses(lower, doc, s, e):
                 assertions.append(Assertion(a, b, len(sentences) - 1))
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        return Analysis(
-            text, doc, lower, lemmas, starts, ends, sentences, assertions, line_starts
-        )
+        return Analysis(text, doc, texts, lower, lemmas, starts, ends, sentences, assertions,
+                        line_starts, words)
 
 
 def _sentence_kind(doc: Doc, s: int, e: int, text: str) -> str:

@@ -27,6 +27,46 @@ _MIN_CONTENT_LEN = 4
 _MIN_FUZZY_CHARS = 8
 
 
+#: attribute -> which of a token's strings it compares with
+_LITERAL_ATTRS = {"LEMMA": "lemma", "LOWER": "lower", "NORM": "lower", "ORTH": "orth",
+                  "TEXT": "orth"}
+_ANCHOR_KINDS = ("lemma", "lower", "orth")
+
+
+def _anchor(pattern: list[dict]) -> tuple[str, frozenset[str]] | None:
+    """The most selective set of words one of which a match must contain, or None."""
+    best: tuple[int, str, frozenset[str]] | None = None
+    for spec in pattern:
+        if spec.get("OP") in ("?", "*", "!"):
+            continue
+        for attr, value in spec.items():
+            kind = _LITERAL_ATTRS.get(attr)
+            if kind is None:
+                continue
+            if isinstance(value, str):
+                values = frozenset([value])
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                values = frozenset(str(v) for v in value["IN"])
+            else:
+                continue
+            if kind == "lower":
+                values = frozenset(v.lower() for v in values)
+            cost = len(values) + 5 * sum(v.lower() in STOP_WORDS for v in values)
+            if best is None or cost < best[0]:
+                best = (cost, kind, values)
+    return None if best is None else (best[1], best[2])
+
+
+def _pattern_problem(vocab, pattern: list[dict]) -> str:  # type: ignore[no-untyped-def]
+    """spaCy's own complaint about a token pattern, or '' if it compiles."""
+    try:
+        Matcher(vocab, validate=True).add("check", [pattern])
+    except Exception as exc:  # spaCy raises MatchPatternError / ValueError
+        lines = str(exc).strip().splitlines()
+        return lines[-1] if lines else str(exc)
+    return ""
+
+
 @dataclass(frozen=True)
 class PatternSpec:
     """One pattern to compile: a phrase or a spaCy token pattern, under a key (rule/cue id)."""
@@ -70,8 +110,15 @@ class PatternSet:
 
     def __init__(self, pipeline: Pipeline, specs: Sequence[PatternSpec]) -> None:
         vocab = pipeline.nlp.vocab
+        self._vocab = vocab
         self._phrases = PhraseMatcher(vocab, attr="LEMMA")
-        self._tokens = Matcher(vocab, validate=True)
+        # token patterns are grouped by an "anchor": words one of which must be in a sentence
+        # for the pattern to match there, so each sentence runs only the patterns it can meet
+        self._groups: list[Matcher] = []
+        self._group_of: dict[tuple[str, frozenset[str]], int] = {}
+        self._anchor_index: dict[str, dict[str, list[int]]] = {k: {} for k in _ANCHOR_KINDS}
+        self._unanchored = Matcher(vocab)
+        self._has_unanchored = False
         self._labels: dict[int, tuple[str, str]] = {}
         self._fuzzy: list[_Fuzzy] = []
         self._anchors: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -84,14 +131,27 @@ class PatternSet:
                 self._phrases.add(match_key, [doc])
                 self._add_fuzzy(spec, [t.lemma_ for t in doc], [t.lower_ for t in doc])
             else:
-                try:
-                    self._tokens.add(match_key, [list(spec.tokens or ())])
-                except Exception as exc:  # spaCy raises MatchPatternError / ValueError
-                    first = str(exc).strip().splitlines()
-                    raise RuleFileError(
-                        spec.file or "patterns", f"token pattern does not compile: "
-                        f"{first[-1] if first else exc}", rule=spec.key, key="patterns.tokens",
-                    ) from None
+                self._add_tokens(spec, match_key)
+
+    def _add_tokens(self, spec: PatternSpec, match_key: str) -> None:
+        pattern = [dict(t) for t in spec.tokens or ()]
+        problem = _pattern_problem(self._vocab, pattern)
+        if problem:
+            raise RuleFileError(spec.file or "patterns", f"token pattern does not compile: "
+                                f"{problem}", rule=spec.key, key="patterns.tokens")
+        anchor = _anchor(pattern)
+        if anchor is None:
+            self._unanchored.add(match_key, [pattern])
+            self._has_unanchored = True
+            return
+        group = self._group_of.get(anchor)
+        if group is None:
+            group = self._group_of[anchor] = len(self._groups)
+            self._groups.append(Matcher(self._vocab))
+            kind, values = anchor
+            for value in values:
+                self._anchor_index[kind].setdefault(value, []).append(group)
+        self._groups[group].add(match_key, [pattern])
 
     def _add_fuzzy(self, spec: PatternSpec, lemmas: list[str], lowers: list[str]) -> None:
         cutoff = spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY
@@ -116,7 +176,7 @@ class PatternSet:
         """All matches in the analysed text: exact ones, then fuzzy ones not already covered."""
         doc = analysis.doc
         found: list[RawMatch] = []
-        for match_id, start, end in list(self._phrases(doc)) + list(self._tokens(doc)):
+        for match_id, start, end in self._token_matches(analysis) + list(self._phrases(doc)):
             key, label = self._labels[match_id]
             found.append(RawMatch(key, start, end, label, 100.0))
         if fuzzy and self._fuzzy:
@@ -129,6 +189,31 @@ class PatternSet:
                     covered[m.key].append((m.start, m.end))
         found.sort(key=lambda m: (m.start, m.end, m.key, m.pattern))
         return found
+
+    def _token_matches(self, analysis: Analysis) -> list[tuple[int, int, int]]:
+        doc = analysis.doc
+        out = list(self._unanchored(doc)) if self._has_unanchored else []
+        if not self._groups:
+            return out
+        by_lemma = self._anchor_index["lemma"]
+        by_lower = self._anchor_index["lower"]
+        by_orth = self._anchor_index["orth"]
+        lemmas, lowers, texts = analysis.lemmas, analysis.lower, analysis.texts
+        for sentence in analysis.sentences:
+            groups: set[int] = set()
+            for i in range(sentence.start, sentence.end):
+                for index, value in ((by_lemma, lemmas[i]), (by_lower, lowers[i]),
+                                     (by_orth, texts[i])):
+                    hit = index.get(value)
+                    if hit:
+                        groups.update(hit)
+            if not groups:
+                continue
+            span = doc[sentence.start: sentence.end]
+            for group in sorted(groups):
+                for match_id, start, end in self._groups[group](span):
+                    out.append((match_id, start + sentence.start, end + sentence.start))
+        return out
 
     def _find_fuzzy(self, analysis: Analysis) -> Iterable[RawMatch]:
         lemmas, lowers = analysis.lemmas, analysis.lower
