@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+import numpy
 import spacy
+from spacy.attrs import IDX, LEMMA, LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -30,6 +32,9 @@ _CLAUSE_CONJ = {"but", "yet", "while", "whereas", "although", "though", "however
 _SUBORDINATORS = {"although", "though", "while", "whereas", "if", "unless", "because", "since"}
 _BULLETS = {"•", "●", "▪", "◦", "‣", "-", "*", "–", "—", "·"}
 _SENT_END = {".", "!", "?", "…", ":"}
+#: a sentence ends after one of these (and any closing quotes or brackets after it)
+_PUNCT_END = {".", "!", "?", "…", "。", "!!", "!!!", "?!", "...", "?!?"}
+_CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
 _HEADING_MAX_WORDS = 12
 #: where the WordNet lookup table is wrong for the contractions spaCy's tokenizer produces
 _LEMMA_FIXES = {
@@ -107,38 +112,94 @@ def lemma_table() -> dict[str, str]:
     return out
 
 
-@Language.component("claimcheck_lemmas")
-def _lemmatize(doc: Doc) -> Doc:
-    """Set each token's lemma from the lookup table, lower-cased, whatever the pipeline."""
-    table = lemma_table()
-    for token in doc:
-        low = token.lower_
-        token.lemma_ = table.get(low, low)
-    return doc
+class _Lemmas:
+    """Lower-case form -> lemma, applied to a whole Doc through arrays (no per-token objects)."""
+
+    def __init__(self, strings) -> None:  # type: ignore[no-untyped-def]
+        self.strings = strings
+        self.table = lemma_table()
+        self.by_hash: dict[int, int] = {}
+
+    def _lemma_hash(self, lower_hash: int) -> int:
+        low = self.strings[lower_hash]
+        lemma = self.strings.add(self.table.get(low, low))
+        self.by_hash[lower_hash] = lemma
+        return lemma
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        by_hash = self.by_hash
+        lowers = doc.to_array([LOWER])
+        lemmas = numpy.fromiter(
+            (by_hash.get(h) or self._lemma_hash(h) for h in lowers.tolist()),
+            dtype="uint64", count=len(lowers),
+        )
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc
 
 
 @Language.component("claimcheck_lines")
 def _line_breaks(doc: Doc) -> Doc:
-    """Start a sentence after a line break, unless it only wraps a long line of prose.
+    """Before a parser: start a sentence after each line break that is not just a wrap."""
+    texts = [t.text for t in doc]
+    starts = [t.idx for t in doc]
+    for i in _line_starts(doc.text, texts, starts):
+        doc[i].is_sent_start = True
+    return doc
+
+
+def _line_starts(text: str, texts: list[str], starts: list[int]) -> list[int]:
+    """Tokens that begin a line: after a line break that is not a wrapped line of prose.
 
     Headings, bullets and one-paragraph-per-line pages need the break; hard-wrapped prose
     (a long line continued in lower case) is left joined.
     """
-    text = doc.text
-    for i in range(1, len(doc) - 1):
-        space = doc[i]
-        if not (space.is_space and "\n" in space.text):
+    out = []
+    for i in range(1, len(texts) - 1):
+        word = texts[i]
+        if "\n" not in word or not word.isspace():
             continue
-        nxt = doc[i + 1]
-        line_start = text.rfind("\n", 0, space.idx) + 1
-        wrapped = space.idx - line_start >= _WRAP_WIDTH and nxt.text[:1].islower()
-        if space.text.count("\n") > 1 or not wrapped:
-            nxt.is_sent_start = True
-    return doc
+        line_start = text.rfind("\n", 0, starts[i]) + 1
+        wrapped = starts[i] - line_start >= _WRAP_WIDTH and texts[i + 1][:1].islower()
+        if word.count("\n") > 1 or not wrapped:
+            out.append(i + 1)
+    return out
+
+
+def _segment(text: str, texts: list[str], starts: list[int]) -> list[tuple[int, int]]:
+    """Sentences of the blank pipeline: after . ! ? (and closing quotes), and at line starts."""
+    n = len(texts)
+    breaks = set(_line_starts(text, texts, starts))
+    out = []
+    begin = 0
+    i = 0
+    while i < n:
+        if i in breaks and i > begin:
+            out.append((begin, i))
+            begin = i
+        if texts[i] in _PUNCT_END:
+            j = i + 1
+            while j < n and texts[j] in _CLOSERS:
+                j += 1
+            if j < n:
+                out.append((begin, j))
+                begin = j
+            i = j
+            continue
+        i += 1
+    if begin < n:
+        out.append((begin, n))
+    return out
 
 
 class Pipeline:
-    """The spaCy pipeline for a run; ``analyse`` turns text into an ``Analysis``."""
+    """The spaCy pipeline for a run; ``analyse`` turns text into an ``Analysis``.
+
+    Blank path: spaCy's tokenizer only; sentences are cut here (punctuation and line breaks)
+    and lemmas set from the lookup table. Trained path: the parser cuts sentences, helped by
+    line breaks marked before it runs.
+    """
 
     def __init__(self, model: str | None = None) -> None:
         self.model_name = "blank:en"
@@ -154,77 +215,93 @@ class Pipeline:
                 self.note = f"spaCy pipeline '{model}' failed to load ({exc}); using blank"
         if nlp is None:
             nlp = spacy.blank("en")
-            nlp.add_pipe("claimcheck_lines", first=True)
-            nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "…", "。"]})
         else:
             if nlp.lang != "en":
                 raise UsageError(f"spaCy pipeline '{model}' is not English ({nlp.lang})")
             nlp.add_pipe("claimcheck_lines", first=True)
             if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
                 nlp.add_pipe("sentencizer")
-        nlp.add_pipe("claimcheck_lemmas", last=True)
         nlp.max_length = 10**8
         self.nlp = nlp
+        self.trained = model is not None and self.model_name == model
         self.parsed = "parser" in nlp.pipe_names
+        self._lemmas = _Lemmas(nlp.vocab.strings)
+        self._strings: dict[int, str] = {}
 
     def make_pattern_doc(self, phrase: str) -> Doc:
         """Tokenize and lemmatize a rule phrase the way checked text is."""
-        doc = self.nlp.make_doc(phrase)
-        return _lemmatize(doc)
+        return self._lemmas(self.nlp.make_doc(phrase))
 
     def analyse(self, text: str) -> Analysis:
         """Run the pipeline and cut the text into sentences and assertions."""
-        return self._build(text, self.nlp(text))
+        doc = self.nlp(text) if self.trained else self.nlp.make_doc(text)
+        return self._build(text, self._lemmas(doc))
 
-    def analyse_many(self, texts: list[str]) -> list[Analysis]:
-        return [self._build(t, d) for t, d in zip(texts, self.nlp.pipe(texts), strict=True)]
+    def _string_list(self, hashes: list[int]) -> list[str]:
+        cache, strings = self._strings, self.nlp.vocab.strings
+        out = []
+        for h in hashes:
+            s = cache.get(h)
+            if s is None:
+                s = cache[h] = strings[h]
+            out.append(s)
+        return out
 
     def _build(self, text: str, doc: Doc) -> Analysis:
-        texts, lower, lemmas, starts, ends = [], [], [], [], []
-        words = 0
-        for t in doc:
-            word = t.text
-            texts.append(word)
-            lower.append(t.lower_)
-            lemmas.append(t.lemma_)
-            starts.append(t.idx)
-            ends.append(t.idx + len(word))
-            words += word[:1].isalnum()
+        arrays = doc.to_array([ORTH, LOWER, LEMMA, IDX]).tolist() if len(doc) else []
+        texts = self._string_list([row[0] for row in arrays])
+        lower = self._string_list([row[1] for row in arrays])
+        lemmas = self._string_list([row[2] for row in arrays])
+        starts = [row[3] for row in arrays]
+        ends = [i + len(w) for i, w in zip(starts, texts, strict=True)]
+        words = sum(1 for w in texts if w[:1].isalnum())
+        if self.trained:
+            raw = [(sent.start, sent.end) for sent in doc.sents]
+        else:
+            raw = _segment(text, texts, starts)
         sentences: list[Sentence] = []
         assertions: list[Assertion] = []
-        for sent in doc.sents:
-            s, e = sent.start, sent.end
-            while s < e and (doc[s].is_space or doc[s].text in _BULLETS):
+        for s, e in raw:
+            while s < e and (texts[s].isspace() or texts[s] in _BULLETS):
                 s += 1
-            while e > s and doc[e - 1].is_space:
+            while e > s and texts[e - 1].isspace():
                 e -= 1
             if s >= e:
                 continue
-            kind = _sentence_kind(doc, s, e, text)
+            kind = _sentence_kind(text, texts, starts, ends, s, e)
             sentences.append(Sentence(s, e, starts[s], ends[e - 1], kind))
-            for a, b in _clauses(lower, doc, s, e):
+            for a, b in _clauses(lower, s, e):
                 assertions.append(Assertion(a, b, len(sentences) - 1))
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         return Analysis(text, doc, texts, lower, lemmas, starts, ends, sentences, assertions,
                         line_starts, words)
 
 
-def _sentence_kind(doc: Doc, s: int, e: int, text: str) -> str:
-    last = doc[e - 1].text
-    if last == "?" or (last in ('"', "”", "’", ")") and e - 2 >= s and doc[e - 2].text == "?"):
+def _sentence_kind(text: str, texts: list[str], starts: list[int], ends: list[int], s: int,
+                   e: int) -> str:
+    last = texts[e - 1]
+    if last == "?" or (last in _CLOSERS and e - 2 >= s and texts[e - 2] == "?"):
         return "question"
-    words = sum(1 for t in doc[s:e] if not t.is_punct)
-    if last in _SENT_END or words > _HEADING_MAX_WORDS:
+    if last in _SENT_END:
+        return "text"
+    words = sum(1 for w in texts[s:e] if w[:1].isalnum())
+    if words > _HEADING_MAX_WORDS:
         return "text"
     # a short unpunctuated line on its own is a heading, a menu item or a button
-    before = text[: doc[s].idx].rstrip(" \t")
-    after = text[doc[e - 1].idx + len(doc[e - 1]):].lstrip(" \t")
-    if (not before or before.endswith("\n")) and (not after or after.startswith("\n")):
+    if _alone_on_line(text, starts[s], -1) and _alone_on_line(text, ends[e - 1], 1):
         return "heading"
     return "text"
 
 
-def _clauses(lower: list[str], doc: Doc, s: int, e: int) -> list[tuple[int, int]]:
+def _alone_on_line(text: str, at: int, step: int) -> bool:
+    """Is there only blank space between ``at`` and the line break (or text edge) that way?"""
+    i = at - 1 if step < 0 else at
+    while 0 <= i < len(text) and text[i] in " \t":
+        i += step
+    return not 0 <= i < len(text) or text[i] in "\r\n"
+
+
+def _clauses(lower: list[str], s: int, e: int) -> list[tuple[int, int]]:
     """Split a sentence's tokens into clauses at semicolons, dashes and ", but"-like joints."""
     out = []
     start = s

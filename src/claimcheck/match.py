@@ -10,6 +10,7 @@ misspelt "guarenteed cure" is caught without comparing every sentence with every
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -33,9 +34,16 @@ _LITERAL_ATTRS = {"LEMMA": "lemma", "LOWER": "lower", "NORM": "lower", "ORTH": "
 _ANCHOR_KINDS = ("lemma", "lower", "orth")
 
 
-def _anchor(pattern: list[dict]) -> tuple[str, frozenset[str]] | None:
-    """The most selective set of words one of which a match must contain, or None."""
-    best: tuple[int, str, frozenset[str]] | None = None
+#: words too common in clinic text to pick a pattern's candidate sentences by
+_COMMON = STOP_WORDS | {
+    "cell", "cells", "stem", "treatment", "treatments", "therapy", "therapies", "patient",
+    "patients", "pain", "clinic", "clinics", "condition", "conditions", "study", "studies",
+}
+
+
+def _requirements(pattern: list[dict]) -> list[tuple[str, frozenset[str]]]:
+    """For each token a match must have, the words one of which it must be (where literal)."""
+    out = []
     for spec in pattern:
         if spec.get("OP") in ("?", "*", "!"):
             continue
@@ -49,12 +57,30 @@ def _anchor(pattern: list[dict]) -> tuple[str, frozenset[str]] | None:
                 values = frozenset(str(v) for v in value["IN"])
             else:
                 continue
-            if kind == "lower":
-                values = frozenset(v.lower() for v in values)
-            cost = len(values) + 5 * sum(v.lower() in STOP_WORDS for v in values)
-            if best is None or cost < best[0]:
-                best = (cost, kind, values)
-    return None if best is None else (best[1], best[2])
+            out.append((kind, frozenset(v.lower() for v in values) if kind == "lower"
+                        else values))
+    return out
+
+
+def _text_prefilter(pattern: list[dict]) -> re.Pattern[str] | None:
+    """A regex that must occur in a text for the pattern to match in it, or None.
+
+    A required token REGEX anchored as ``^...$`` also matches the whole text unanchored.
+    """
+    for spec in pattern:
+        if spec.get("OP") in ("?", "*", "!"):
+            continue
+        for attr in ("TEXT", "ORTH"):
+            value = spec.get(attr)
+            if isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+                loose = value["REGEX"].removeprefix("^").removesuffix("$")
+                if "^" not in loose and "$" not in loose:
+                    return re.compile(loose)
+    return None
+
+
+def _rarity_cost(values: frozenset[str]) -> int:
+    return sum(50 if (v.lower() in _COMMON or not v.isalnum()) else 1 for v in values)
 
 
 def _pattern_problem(vocab, pattern: list[dict]) -> str:  # type: ignore[no-untyped-def]
@@ -115,10 +141,11 @@ class PatternSet:
         # token patterns are grouped by an "anchor": words one of which must be in a sentence
         # for the pattern to match there, so each sentence runs only the patterns it can meet
         self._groups: list[Matcher] = []
-        self._group_of: dict[tuple[str, frozenset[str]], int] = {}
+        self._requires: list[list[tuple[str, frozenset[str]]]] = []
         self._anchor_index: dict[str, dict[str, list[int]]] = {k: {} for k in _ANCHOR_KINDS}
-        self._unanchored = Matcher(vocab)
-        self._has_unanchored = False
+        # patterns with no literal word (e.g. a REGEX for DOIs): run on the whole text, when a
+        # loosened form of their regex occurs in it at all
+        self._unanchored: list[tuple[re.Pattern[str] | None, Matcher]] = []
         self._labels: dict[int, tuple[str, str]] = {}
         self._fuzzy: list[_Fuzzy] = []
         self._anchors: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -139,19 +166,20 @@ class PatternSet:
         if problem:
             raise RuleFileError(spec.file or "patterns", f"token pattern does not compile: "
                                 f"{problem}", rule=spec.key, key="patterns.tokens")
-        anchor = _anchor(pattern)
-        if anchor is None:
-            self._unanchored.add(match_key, [pattern])
-            self._has_unanchored = True
+        requires = _requirements(pattern)
+        if not requires:
+            matcher = Matcher(self._vocab)
+            matcher.add(match_key, [pattern])
+            self._unanchored.append((_text_prefilter(pattern), matcher))
             return
-        group = self._group_of.get(anchor)
-        if group is None:
-            group = self._group_of[anchor] = len(self._groups)
-            self._groups.append(Matcher(self._vocab))
-            kind, values = anchor
-            for value in values:
-                self._anchor_index[kind].setdefault(value, []).append(group)
-        self._groups[group].add(match_key, [pattern])
+        group = len(self._groups)
+        matcher = Matcher(self._vocab)
+        matcher.add(match_key, [pattern])
+        self._groups.append(matcher)
+        self._requires.append(requires)
+        kind, values = min(requires, key=lambda r: _rarity_cost(r[1]))
+        for value in values:
+            self._anchor_index[kind].setdefault(value, []).append(group)
 
     def _add_fuzzy(self, spec: PatternSpec, lemmas: list[str], lowers: list[str]) -> None:
         cutoff = spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY
@@ -191,28 +219,30 @@ class PatternSet:
         return found
 
     def _token_matches(self, analysis: Analysis) -> list[tuple[int, int, int]]:
+        """Run each token pattern only on sentences holding every word it requires."""
         doc = analysis.doc
-        out = list(self._unanchored(doc)) if self._has_unanchored else []
+        out = []
+        for prefilter, matcher in self._unanchored:
+            if prefilter is None or prefilter.search(analysis.text):
+                out.extend(matcher(doc))
         if not self._groups:
             return out
-        by_lemma = self._anchor_index["lemma"]
-        by_lower = self._anchor_index["lower"]
-        by_orth = self._anchor_index["orth"]
-        lemmas, lowers, texts = analysis.lemmas, analysis.lower, analysis.texts
+        index = self._anchor_index
         for sentence in analysis.sentences:
-            groups: set[int] = set()
-            for i in range(sentence.start, sentence.end):
-                for index, value in ((by_lemma, lemmas[i]), (by_lower, lowers[i]),
-                                     (by_orth, texts[i])):
-                    hit = index.get(value)
-                    if hit:
-                        groups.update(hit)
-            if not groups:
-                continue
-            span = doc[sentence.start: sentence.end]
-            for group in sorted(groups):
+            s, e = sentence.start, sentence.end
+            present = {"lemma": set(analysis.lemmas[s:e]), "lower": set(analysis.lower[s:e]),
+                       "orth": set(analysis.texts[s:e])}
+            candidates: set[int] = set()
+            for kind, words in present.items():
+                for word in words.intersection(index[kind]):
+                    candidates.update(index[kind][word])
+            span = None
+            for group in sorted(candidates):
+                if any(values.isdisjoint(present[kind]) for kind, values in self._requires[group]):
+                    continue
+                span = span if span is not None else doc[s:e]
                 for match_id, start, end in self._groups[group](span):
-                    out.append((match_id, start + sentence.start, end + sentence.start))
+                    out.append((match_id, start + s, end + s))
         return out
 
     def _find_fuzzy(self, analysis: Analysis) -> Iterable[RawMatch]:
