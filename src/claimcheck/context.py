@@ -132,20 +132,26 @@ class ContextJudge:
         pseudo = [m for m in cue_matches if self._group(m).type == "pseudo"]
         self._cues: dict[int, list[RawMatch]] = defaultdict(list)
         self._rhetorical: set[int] = set()
+        excluded = [m for m in cue_matches if self._excluded(m)]
         for m in cue_matches:
             group = self._group(m)
             if group.type == "pseudo" or m.start not in sentence_of:
                 continue
             if any(p.start <= m.start and m.end <= p.end for p in pseudo):
                 continue
-            if m.start > 0 and analysis.lower[m.start - 1] in group.not_after:
-                continue
-            if m.end < len(analysis.lower) and analysis.lower[m.end] in group.not_before:
+            # "ask" inside an excluded "ask about our" goes with it
+            if any(x.key == m.key and x.start <= m.start and m.end <= x.end for x in excluded):
                 continue
             if group.type == "rhetorical":
                 self._rhetorical.add(sentence_of[m.start])
             else:
                 self._cues[sentence_of[m.start]].append(m)
+
+    def _excluded(self, m: RawMatch) -> bool:
+        """A cue right after ``not_after`` words or right before ``not_before`` words."""
+        group, lower = self._group(m), self.a.lower
+        return (m.start > 0 and lower[m.start - 1] in group.not_after) or (
+            m.end < len(lower) and lower[m.end] in group.not_before)
 
     def _group(self, m: RawMatch) -> CueGroup:
         return self.table.groups[int(m.key[3:])]
