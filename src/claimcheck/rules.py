@@ -172,14 +172,25 @@ def parse_rule_file(raw: bytes, file: str) -> list[Rule]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleFileError(file, f"not UTF-8 text (byte {exc.start})") from None
-    data = load_yaml(text, file)
+    fast = _FastLoader is not None and not _MAYBE_ALIAS.search(text)
+    try:
+        return _rules(load_yaml(text, file, fast=fast), file, text)
+    except RuleFileError as exc:
+        if not fast or exc.line:
+            raise
+    # the fast loader keeps no line numbers: read again, slowly, to say where the error is
+    return _rules(load_yaml(text, file), file, text)
+
+
+def _rules(data: Any, file: str, text: str) -> list[Rule]:
     if data is None:
         return []
     if not isinstance(data, list):
         raise RuleFileError(file, "a rule file is a YAML list of rules", line=1)
-    rules = []
-    for index, item in enumerate(data):
-        rules.append(_rule(item, file, index))
+    rules = [_rule(item, file, index) for index, item in enumerate(data)]
+    if rules and not rules[0].line:
+        lines = {m.group(1): text.count("\n", 0, m.start()) + 1 for m in _ID_LINE.finditer(text)}
+        rules = [replace(r, line=lines.get(r.id, 0)) for r in rules]
     return rules
 
 
@@ -212,9 +223,30 @@ _LineLoader.add_implicit_resolver(
 )
 
 
-def load_yaml(text: str, file: str) -> Any:
-    """Parse YAML safely (no anchors, no aliases), recording each mapping's line."""
+_CSafeLoader = getattr(yaml, "CSafeLoader", None)
+if _CSafeLoader is not None:
+
+    class _FastLoader(_CSafeLoader):  # type: ignore[valid-type, misc]
+        """libyaml's safe loader with the same booleans; used when no alias can be present."""
+
+    _FastLoader.yaml_implicit_resolvers = _LineLoader.yaml_implicit_resolvers
+else:  # PyYAML built without libyaml
+    _FastLoader = None  # type: ignore[assignment, misc]
+
+#: "&name" or "*name" where YAML could read an anchor or alias; such files take the slow,
+#: alias-refusing loader (a false alarm, like "&" in a quoted string, only costs time)
+_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\]}]")
+_ID_LINE = re.compile(r"^\s*-?\s*id:\s*[\"']?([A-Z]+[0-9]{3})", re.MULTILINE)
+
+
+def load_yaml(text: str, file: str, *, fast: bool = False) -> Any:
+    """Parse YAML safely (no anchors, no aliases), recording each mapping's line.
+
+    ``fast`` uses libyaml and records no lines; only for text with no possible alias.
+    """
     try:
+        if fast:
+            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader subclass
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
