@@ -1,0 +1,236 @@
+"""How fast is claimcheck? Throughput, cold start and peak memory, as plain numbers.
+
+    .venv/bin/python bench/speed.py [FOLDER] [--words 100000] [--runs 5] [--profile]
+
+FOLDER holds .txt/.md files to build the corpus from (default: the seed documents in
+../shared/seeds next to the repository). The files are cut into documents of about the seed
+size and repeated until the corpus has at least --words words. Nothing is asserted: the
+script only prints numbers, so it can be run anywhere and compared by eye.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_FOLDER = REPO.parent / "shared" / "seeds"
+SAMPLE = REPO / "samples" / "careful-article.txt"
+#: documents are cut to about this many words when a file is much longer than the seeds
+MIN_DOC_WORDS, MAX_DOC_WORDS = 200, 2000
+FALLBACK_TEXT = (
+    "Stem cell treatments are experimental. Be wary of clinics that promise a guaranteed "
+    "cure, say there are no side effects, or charge you to join a study. Ask your doctor "
+    "whether a treatment is approved and look for registered trials on ClinicalTrials.gov.\n"
+)
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def source_files(folder: Path | None) -> list[Path]:
+    if folder is None:
+        return sorted(DEFAULT_FOLDER.glob("*.txt"))
+    return sorted(p for p in folder.iterdir()
+                  if p.is_file() and p.suffix.lower() in (".txt", ".md"))
+
+
+def split_paragraphs(text: str, size: int) -> list[str]:
+    """Cut a long text at blank lines into pieces of about ``size`` words."""
+    pieces, current, words = [], [], 0
+    for para in text.split("\n\n"):
+        current.append(para)
+        words += word_count(para)
+        if words >= size:
+            pieces.append("\n\n".join(current))
+            current, words = [], 0
+    if current and (words >= size // 4 or not pieces):
+        pieces.append("\n\n".join(current))
+    elif current:
+        pieces[-1] += "\n\n" + "\n\n".join(current)
+    return pieces
+
+
+def build_corpus(folder: Path | None, min_words: int) -> tuple[list[str], str]:
+    """Documents of about the source files' size, repeated until >= min_words words."""
+    files = source_files(folder)
+    texts = [t for t in (p.read_text(encoding="utf-8", errors="replace") for p in files)
+             if t.strip()]
+    where = str(folder or DEFAULT_FOLDER)
+    if not texts:
+        texts, where = [FALLBACK_TEXT], f"built-in paragraph (no .txt/.md files in {where})"
+    size = int(statistics.median(word_count(t) for t in texts))
+    size = max(MIN_DOC_WORDS, min(MAX_DOC_WORDS, size))
+    base: list[str] = []
+    for text in texts:
+        base.extend(split_paragraphs(text, size) if word_count(text) > 2 * size else [text])
+    docs: list[str] = []
+    total = 0
+    while total < min_words:
+        for doc in base:
+            docs.append(doc)
+            total += word_count(doc)
+            if total >= min_words:
+                break
+    return docs, f"{len(files)} files from {where}"
+
+
+def median_min_max(values: Sequence[float]) -> tuple[float, float, float]:
+    return statistics.median(values), min(values), max(values)
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def check_all(checker, docs: list[str]) -> None:  # type: ignore[no-untyped-def]
+    for n, doc in enumerate(docs):
+        checker.check_text(doc, f"<doc {n}>")
+
+
+def maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
+    rss = resource.getrusage(who).ru_maxrss
+    return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024  # bytes vs KiB
+
+
+def throughput(docs: list[str], runs: int) -> None:
+    words = sum(word_count(d) for d in docs)
+    start = time.perf_counter()
+    from claimcheck.api import Checker
+    imported = time.perf_counter()
+    checker = Checker()
+    built = time.perf_counter()
+    print(f"setup: import claimcheck.api {imported - start:.2f} s, "
+          f"Checker() {built - imported:.2f} s "
+          f"({len(checker.rules.rules)} rules, pipeline {checker.pipeline.model_name})")
+    checker.check_text(docs[0])  # warm-up: lazily loaded tables, first-call caches
+    times = [timed(lambda: check_all(checker, docs)) for _ in range(runs)]
+    med, lo, hi = median_min_max(times)
+    print(f"throughput: {words / med:,.0f} words/s (median of {runs}; "
+          f"min {words / hi:,.0f}, max {words / lo:,.0f})")
+    print(f"throughput: {len(docs) / med:,.1f} documents/s (median of {runs}; "
+          f"min {len(docs) / hi:,.1f}, max {len(docs) / lo:,.1f})")
+    print(f"pass time: {med:.2f} s per pass over the corpus (min {lo:.2f}, max {hi:.2f})")
+
+
+def run_quiet(cmd: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO,
+                   check=False)
+    return time.perf_counter() - start
+
+
+def cold_start(runs: int) -> None:
+    py = sys.executable
+    tmp = None
+    sample = SAMPLE
+    if not sample.is_file():
+        tmp = tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8")
+        tmp.write(FALLBACK_TEXT)
+        tmp.close()
+        sample = Path(tmp.name)
+    try:
+        check_cmd = [py, "-m", "claimcheck", "check", "--format", "json", str(sample)]
+        spacy_cmd = [py, "-c", "import spacy"]
+        bare_cmd = [py, "-c", "pass"]
+        run_quiet(check_cmd)  # warm the OS file cache and .pyc files once
+        check = [run_quiet(check_cmd) for _ in range(runs)]
+        spacy = [run_quiet(spacy_cmd) for _ in range(runs)]
+        bare = [run_quiet(bare_cmd) for _ in range(runs)]
+    finally:
+        if tmp is not None:
+            os.unlink(tmp.name)
+    (cm, clo, chi), (sm, slo, shi), (bm, _, _) = (median_min_max(check),
+                                                  median_min_max(spacy), median_min_max(bare))
+    name = sample.relative_to(REPO) if sample.is_relative_to(REPO) else sample.name
+    print(f"cold start: claimcheck check --format json {name}: {cm:.2f} s "
+          f"(median of {runs}; min {clo:.2f}, max {chi:.2f})")
+    print(f"cold start: python -c 'import spacy': {sm:.2f} s "
+          f"(median of {runs}; min {slo:.2f}, max {shi:.2f}); bare python {bm:.2f} s")
+    print(f"cold start: claimcheck minus import spacy: {cm - sm:+.2f} s (target < 0.60 s)")
+
+
+def memory(folder: Path | None, words: int) -> None:
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--words", str(words),
+           "--memory-child"]
+    if folder is not None:
+        cmd.insert(2, str(folder))
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    if out.returncode != 0:
+        print(f"peak memory: child failed ({out.stderr.strip().splitlines()[-1:]})")
+        return
+    print(out.stdout.strip())
+
+
+def memory_child(docs: list[str]) -> None:
+    from claimcheck.api import Checker
+
+    checker = Checker()
+    checker.check_text(docs[0])
+    ready = maxrss_mib()
+    check_all(checker, docs)
+    print(f"peak memory: {maxrss_mib():.1f} MiB ru_maxrss after checking the corpus "
+          f"({ready:.1f} MiB after building the Checker)")
+
+
+def profile(docs: list[str], top: int = 25) -> None:
+    from claimcheck.api import Checker
+
+    checker = Checker()
+    checker.check_text(docs[0])
+    prof = cProfile.Profile()
+    prof.enable()
+    check_all(checker, docs)
+    prof.disable()
+    buf = io.StringIO()
+    stats = pstats.Stats(prof, stream=buf)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(top)
+    print(f"profile: one pass, top {top} by cumulative time")
+    print(buf.getvalue().rstrip())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", nargs="?", type=Path,
+                        help=f"folder of .txt/.md files (default: {DEFAULT_FOLDER})")
+    parser.add_argument("--words", type=int, default=100_000,
+                        help="minimum corpus size in words (default 100000)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs (default 5)")
+    parser.add_argument("--profile", action="store_true",
+                        help="also print the top 25 functions of one pass by cumulative time")
+    parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.folder is not None and not args.folder.is_dir():
+        parser.error(f"not a folder: {args.folder}")
+
+    docs, where = build_corpus(args.folder, args.words)
+    if args.memory_child:
+        memory_child(docs)
+        return
+    words = sum(word_count(d) for d in docs)
+    print(f"corpus: {words:,} words in {len(docs)} documents "
+          f"(~{words // len(docs):,} words each), {where}")
+    print(f"python: {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs")
+    throughput(docs, args.runs)
+    cold_start(args.runs)
+    memory(args.folder, args.words)
+    if args.profile:
+        profile(docs)
+
+
+if __name__ == "__main__":
+    main()
