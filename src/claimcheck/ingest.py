@@ -157,7 +157,10 @@ _BLOCK_TAGS = {
     "ol", "br", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt",
     "figcaption", "form", "hr", "title", "td", "th", "pre",
 }
-_SKIP_TAGS = {"script", "style", "noscript", "template", "svg", "head", "iframe", "button"}
+_SKIP_TAGS = {
+    "script", "style", "noscript", "template", "svg", "head", "iframe", "button", "nav", "footer",
+    "aside", "form", "select",
+}
 
 
 class _TextExtractor(HTMLParser):
