@@ -30,6 +30,11 @@ _QUOTES_OPEN = {"“", "«", "„"}
 _QUOTES_CLOSE = {"”", "»"}
 _QUOTES_BOTH = {'"', "''", "``"}
 _SCARE_QUOTE_MAX = 12
+#: after "and"/"or", these words begin a new clause with its own subject
+_CLAUSE_STARTERS = {
+    "the", "a", "an", "this", "these", "those", "that", "it", "they", "we", "you", "our",
+    "their", "its", "there", "he", "she", "i", "your", "most", "many", "some", "results",
+}
 #: a match holding one of these makes a negative claim itself ("zero risk", "side-effect free")
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
 _CUES_FILE = "data/cues.yaml"
@@ -197,7 +202,7 @@ class ContextJudge:
                 return False
             limit = min(hi, cue.end + group.window)
             for t in range(cue.end, min(start + 1, limit)):
-                if lemmas[t] in terms:
+                if lemmas[t] in terms or (group.scope == "clause" and self._new_clause(t)):
                     return False
             return start < limit
         if end > cue.start:
@@ -207,6 +212,17 @@ class ContextJudge:
             if lemmas[t] in terms:
                 return False
         return start >= limit
+
+    def _new_clause(self, t: int) -> bool:
+        """Does a new clause start at token t ("... and the results vary", ", classifying")?"""
+        lower = self.a.lower
+        if t + 1 >= len(lower):
+            return False
+        word, nxt = lower[t], lower[t + 1]
+        if word in ("and", "or"):
+            return nxt in _CLAUSE_STARTERS
+        return word == "," and (nxt in ("which", "who") or (nxt.endswith("ing") and
+                                                              len(nxt) > 5))
 
     def _in_quotes(self, start: int, end: int, sentence) -> str:  # type: ignore[no-untyped-def]
         """The quoted words around a match, when they are a short quotation inside a sentence."""

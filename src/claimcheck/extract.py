@@ -18,7 +18,7 @@ from importlib import resources
 
 import numpy
 import spacy
-from spacy.attrs import IDX, LEMMA, LOWER, ORTH
+from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -35,6 +35,7 @@ _SENT_END = {".", "!", "?", "…", ":"}
 #: a sentence ends after one of these (and any closing quotes or brackets after it)
 _PUNCT_END = {".", "!", "?", "…", "。", "!!", "!!!", "?!", "...", "?!?"}
 _CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
+_CONTINUERS = {",", ";", ":", ")", "%"}
 _HEADING_MAX_WORDS = 12
 #: where the WordNet lookup table is wrong for the contractions spaCy's tokenizer produces
 _LEMMA_FIXES = {
@@ -182,7 +183,11 @@ def _segment(text: str, texts: list[str], starts: list[int]) -> list[tuple[int, 
             j = i + 1
             while j < n and texts[j] in _CLOSERS:
                 j += 1
-            if j < n:
+            k = j
+            while k < n and texts[k].isspace() and "\n" not in texts[k]:
+                k += 1
+            # "et al., 2021" and "approx. five" go on: the next word is not a new sentence
+            if j < n and not (k < n and (texts[k][:1].islower() or texts[k] in _CONTINUERS)):
                 out.append((begin, j))
                 begin = j
             i = j
@@ -272,9 +277,20 @@ class Pipeline:
             sentences.append(Sentence(s, e, starts[s], ends[e - 1], kind))
             for a, b in _clauses(lower, s, e):
                 assertions.append(Assertion(a, b, len(sentences) - 1))
+        if not self.trained and texts:
+            _mark_sentence_starts(doc, sentences)
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         return Analysis(text, doc, texts, lower, lemmas, starts, ends, sentences, assertions,
                         line_starts, words)
+
+
+def _mark_sentence_starts(doc: Doc, sentences: list[Sentence]) -> None:
+    """Record our sentences on the Doc, so token patterns can use IS_SENT_START."""
+    flags = numpy.full((len(doc), 1), numpy.uint64(2**64 - 1), dtype="uint64")  # -1: not a start
+    flags[0, 0] = 1
+    for sentence in sentences:
+        flags[sentence.start, 0] = 1
+    doc.from_array([SENT_START], flags)
 
 
 def _sentence_kind(text: str, texts: list[str], starts: list[int], ends: list[int], s: int,

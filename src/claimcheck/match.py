@@ -169,12 +169,12 @@ class PatternSet:
         requires = _requirements(pattern)
         if not requires:
             matcher = Matcher(self._vocab)
-            matcher.add(match_key, [pattern])
+            matcher.add(match_key, [pattern], greedy="LONGEST")
             self._unanchored.append((_text_prefilter(pattern), matcher))
             return
         group = len(self._groups)
         matcher = Matcher(self._vocab)
-        matcher.add(match_key, [pattern])
+        matcher.add(match_key, [pattern], greedy="LONGEST")
         self._groups.append(matcher)
         self._requires.append(requires)
         kind, values = min(requires, key=lambda r: _rarity_cost(r[1]))
