@@ -6,7 +6,8 @@ import json
 
 from conftest import SAMPLES, run_cli
 
-DOC_KEYS = {"source", "score", "grade", "verdict", "findings", "signals", "stats", "error"}
+DOC_KEYS = {"source", "score", "grade", "verdict", "findings", "signals", "missing", "stats",
+            "error"}
 FINDING_KEYS = {"rule", "name", "category", "severity", "sentence", "match", "pattern", "start",
                 "end", "line", "column", "similarity", "context", "counted", "weight",
                 "message", "why", "ask"}

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .context import COUNTED, ContextJudge, load_cues
+from .disclosures import missing_disclosures
 from .extract import Analysis, Pipeline
 from .ingest import Document
 from .match import PatternSet, PatternSpec
@@ -104,10 +105,13 @@ class Checker:
             counted = judgement.context in COUNTED or judgement.context in rule.counts_in
             red.append((rule, common, m, judgement, counted))
         red = _drop_overlaps(red)
+        missing = missing_disclosures({r.category for r, _, _, _, c in red if c},
+                                      {r.category for r, _, _ in green})
         score = score_document(
             [Hit(r.id, r.name, r.severity, j.context, c, cm["line"]) for r, cm, _, j, c in red],
             [Credit(r.id, r.name, r.weight if r.weight is not None else SIGNAL_POINTS,
                     cm["line"]) for r, cm, _ in green],
+            [(m.rule, m.name, m.weight) for m in missing],
         )
         findings = tuple(
             Finding(
@@ -124,7 +128,7 @@ class Checker:
             for (rule, common, match), weight in zip(green, score.credit_weights, strict=True)
         )
         return DocumentReport(source, score.score, score.grade, score.verdict, findings,
-                              signals, score.arithmetic, stats)
+                              signals, tuple(missing), score.arithmetic, stats)
 
 
 def _drop_overlaps(red: list) -> list:

@@ -221,6 +221,7 @@ class DocumentReport:
     verdict: str
     findings: tuple[Finding, ...] = ()
     signals: tuple[Signal, ...] = ()
+    missing: tuple[Any, ...] = ()  # disclosures.Missing
     arithmetic: tuple[ScoreLine, ...] = ()
     stats: Stats = field(default_factory=Stats)
     error: ErrorInfo | None = None
@@ -237,6 +238,7 @@ class DocumentReport:
             "verdict": self.verdict,
             "findings": [f.to_dict() for f in self.findings],
             "signals": [s.to_dict() for s in self.signals],
+            "missing": [m.to_dict() for m in self.missing],
             "arithmetic": [a.to_dict() for a in self.arithmetic],
             "stats": self.stats.to_dict(),
             "error": self.error.to_dict() if self.error else None,

@@ -2,7 +2,8 @@
 
 Pure functions on plain data. Start at 100. Every counted red flag takes off its severity's
 points, halved when the claim is hedged and halved again for each repeat of the same rule in
-the document. Each kind of careful-writing signal adds its points back once, up to a cap.
+the document. Each disclosure the page never makes (risks, status...) takes off its points.
+Each kind of careful-writing signal adds its points back once, up to a cap.
 The result is clamped to 0-100. Every step is a ``ScoreLine`` so a user can follow it.
 """
 
@@ -72,8 +73,12 @@ def grade_for(score: float) -> str:
     return "F"
 
 
-def score_document(hits: Sequence[Hit], credits: Sequence[Credit]) -> Score:
-    """Score one document; ``hits`` and ``credits`` in document order."""
+def score_document(hits: Sequence[Hit], credits: Sequence[Credit],
+                   missing: Sequence[tuple[str, str, float]] = ()) -> Score:
+    """Score one document; ``hits`` and ``credits`` in document order.
+
+    ``missing`` are (id, name, points) of disclosures the page never makes.
+    """
     lines = [ScoreLine("start", START, "every text starts at 100")]
     seen: dict[str, int] = {}
     hit_weights = []
@@ -97,6 +102,9 @@ def score_document(hits: Sequence[Hit], credits: Sequence[Credit]) -> Score:
         hit_weights.append(points)
         lines.append(ScoreLine(f"{hit.rule} {hit.name}", -points,
                                f"line {hit.line}: " + ", ".join(notes)))
+    for rule, name, points in missing:
+        deducted += points
+        lines.append(ScoreLine(f"{rule} {name}", -points, "missing from the whole page"))
     credited: set[str] = set()
     credit_weights = []
     bonus = 0.0

@@ -90,6 +90,15 @@ def render_document(doc: DocumentReport, console: Console, *, show_all: bool = T
                         + f"; {f.rule})", style="dim")
             console.print(line)
         console.print()
+    if doc.missing:
+        console.print(Text(f"Missing information ({len(doc.missing)})", style="bold underline"))
+        for m in doc.missing:
+            console.print(Text(" - ") + Text(m.message, style="bold"))
+            console.print(Padding(Text("Why it matters: ", style="bold") + Text(m.why),
+                                  (0, 0, 0, 3), expand=False))
+            console.print(Padding(Text("What to ask: ", style="bold") + Text(m.ask),
+                                  (0, 0, 0, 3), expand=False))
+        console.print()
     if doc.signals:
         console.print(Text(f"Good signs ({len(doc.signals)})", style="bold underline"))
         for s in doc.signals:
