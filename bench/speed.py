@@ -107,12 +107,12 @@ def maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024  # bytes vs KiB
 
 
-def throughput(docs: list[str], runs: int) -> None:
+def throughput(docs: list[str], runs: int, model: str | None = None) -> None:
     words = sum(word_count(d) for d in docs)
     start = time.perf_counter()
     from claimcheck.api import Checker
     imported = time.perf_counter()
-    checker = Checker()
+    checker = Checker(model=model)
     built = time.perf_counter()
     print(f"setup: import claimcheck.api {imported - start:.2f} s, "
           f"Checker() {built - imported:.2f} s "
@@ -212,6 +212,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5, help="timed runs (default 5)")
     parser.add_argument("--profile", action="store_true",
                         help="also print the top 25 functions of one pass by cumulative time")
+    parser.add_argument("--model", default=None,
+                        help="installed spaCy pipeline for the throughput run, e.g. "
+                        "en_core_web_sm (default: the blank pipeline)")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.folder is not None and not args.folder.is_dir():
@@ -225,7 +228,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"corpus: {words:,} words in {len(docs)} documents "
           f"(~{words // len(docs):,} words each), {where}")
     print(f"python: {sys.version.split()[0]} ({sys.executable}), {os.cpu_count()} CPUs")
-    throughput(docs, args.runs)
+    throughput(docs, args.runs, args.model)
     cold_start(args.runs)
     memory(args.folder, args.words)
     if args.profile:

@@ -29,7 +29,7 @@ def test_json_contract_and_the_careful_sample_beats_the_marketing_one():
         for f in doc["findings"]:
             assert FINDING_KEYS <= set(f)
             assert f["context"] in {"asserted", "hedged", "negated", "warning", "question",
-                                    "quoted", "conditional"}
+                                    "quoted", "conditional", "heading"}
             assert f["counted"] == (f["weight"] > 0) or f["context"] == "hedged"
         for s in doc["signals"]:
             assert SIGNAL_KEYS <= set(s)

@@ -79,3 +79,13 @@ def test_a_disclosure_with_not_in_it_is_a_good_sign(checker):
 def test_a_negated_risk_is_not_a_risk_disclosure(checker):
     report = checker.check_text("There is no risk of infection with our procedure.")
     assert not any(s.rule.startswith("GRISK") for s in report.signals)
+
+
+def test_headings_and_buttons_are_not_assertions_but_a_lone_line_is(checker):
+    page = ("Guaranteed Results For Every Patient\n\nWe explain what the research says.\n"
+            "Book a Free Consultation\n")
+    report = checker.check_text(page)
+    assert report.findings and all(f.context == "heading" and not f.counted
+                                   for f in report.findings)
+    lone = checker.check_text("our injections give guaranteed results")
+    assert any(f.counted for f in lone.findings)

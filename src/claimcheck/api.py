@@ -11,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import __version__
-from .context import COUNTED, ContextJudge, load_cues
+from .context import COUNTED, ContextJudge, Judgement, load_cues
 from .disclosures import missing_disclosures
 from .extract import Analysis, Pipeline
 from .ingest import Document
@@ -26,6 +26,7 @@ _NOT_COUNTED_LABEL = {
     "question": "mentioned, not claimed (asked as a question)",
     "quoted": "mentioned, not claimed (someone else's words)",
     "conditional": "mentioned, not claimed (hypothetical)",
+    "heading": "in a heading, menu or button, not a sentence of the text",
 }
 
 
@@ -92,6 +93,9 @@ class Checker:
                 continue
             seen.add(unit)
             judgement = judge.judge(m.start, m.end)
+            if analysis.sentences[assertion.sentence].kind == "heading" and \
+                    judgement.context == "asserted":
+                judgement = Judgement("heading", "")
             start, end = analysis.starts[m.start], analysis.ends[m.end - 1]
             line, column = analysis.line_col(start)
             sentence = analysis.sentences[assertion.sentence]

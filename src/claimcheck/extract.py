@@ -37,6 +37,9 @@ _PUNCT_END = {".", "!", "?", "…", "。", "!!", "!!!", "?!", "...", "?!?"}
 _CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
 _CONTINUERS = {",", ";", ":", ")", "%"}
 _HEADING_MAX_WORDS = 12
+#: words a Title Case heading leaves in lower case
+_SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or",
+                "the", "to", "vs", "with", "from", "into", "is", "are"}
 #: where the WordNet lookup table is wrong for the contractions spaCy's tokenizer produces
 _LEMMA_FIXES = {
     "does": "do", "ca": "can", "wo": "will", "sha": "shall", "'s": "'s", "’s": "'s",
@@ -266,6 +269,7 @@ class Pipeline:
             raw = _segment(text, texts, starts)
         sentences: list[Sentence] = []
         assertions: list[Assertion] = []
+        bounds = (len(text) - len(text.lstrip()), len(text.rstrip()))
         for s, e in raw:
             while s < e and (texts[s].isspace() or texts[s] in _BULLETS):
                 s += 1
@@ -273,7 +277,7 @@ class Pipeline:
                 e -= 1
             if s >= e:
                 continue
-            kind = _sentence_kind(text, texts, starts, ends, s, e)
+            kind = _sentence_kind(text, texts, starts, ends, s, e, bounds)
             sentences.append(Sentence(s, e, starts[s], ends[e - 1], kind))
             for a, b in _clauses(lower, s, e):
                 assertions.append(Assertion(a, b, len(sentences) - 1))
@@ -294,7 +298,8 @@ def _mark_sentence_starts(doc: Doc, sentences: list[Sentence]) -> None:
 
 
 def _sentence_kind(text: str, texts: list[str], starts: list[int], ends: list[int], s: int,
-                   e: int) -> str:
+                   e: int, bounds: tuple[int, int]) -> str:
+    """text, question or heading; ``bounds`` are where the text's first and last words are."""
     last = texts[e - 1]
     if last == "?" or (last in _CLOSERS and e - 2 >= s and texts[e - 2] == "?"):
         return "question"
@@ -303,8 +308,15 @@ def _sentence_kind(text: str, texts: list[str], starts: list[int], ends: list[in
     words = sum(1 for w in texts[s:e] if w[:1].isalnum())
     if words > _HEADING_MAX_WORDS:
         return "text"
-    # a short unpunctuated line on its own is a heading, a menu item or a button
-    if _alone_on_line(text, starts[s], -1) and _alone_on_line(text, ends[e - 1], 1):
+    # a short unpunctuated line on its own, in Title Case or of a few words, with text after
+    # it, is a heading, a menu item or a button
+    if not (_alone_on_line(text, starts[s], -1) and _alone_on_line(text, ends[e - 1], 1)):
+        return "text"
+    if starts[s] <= bounds[0] and ends[e - 1] >= bounds[1]:
+        return "text"  # a lone line of text is the text itself
+    alpha = [w for w in texts[s:e] if w[:1].isalpha() and w.lower() not in _SMALL_WORDS]
+    title = sum(1 for w in alpha if w[:1].isupper())
+    if words <= 4 or (alpha and title / len(alpha) >= 0.6):
         return "heading"
     return "text"
 

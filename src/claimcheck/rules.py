@@ -48,7 +48,9 @@ CATEGORIES: dict[str, tuple[str, Kind, str]] = {
 }
 
 #: contexts a finding can have (see context.py); ``counts_in`` may name any of them
-CONTEXTS = ("asserted", "hedged", "negated", "warning", "question", "quoted", "conditional")
+CONTEXTS = (
+    "asserted", "hedged", "negated", "warning", "question", "quoted", "conditional", "heading",
+)
 
 _RULE_KEYS = {
     "id": "required", "name": "required", "category": "required", "severity": "optional",
