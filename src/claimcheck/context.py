@@ -183,6 +183,10 @@ class ContextJudge:
         quoted = self._in_quotes(start, end, sentence)
         if quoted:
             found.setdefault("quoted", quoted)
+        if not found and self.a.doc.has_annotation("DEP"):
+            parsed = _from_parse(self.a.doc, start, end, self_negated)
+            if parsed:
+                found[parsed.context] = parsed.cue
         if sentence.kind == "question" and index not in self._rhetorical:
             found.setdefault("question", "?")
         for kind in PRIORITY:
@@ -242,3 +246,38 @@ class ContextJudge:
 
     def _text(self, start: int, end: int) -> str:
         return self.a.text[self.a.starts[start]: self.a.ends[end - 1]]
+
+
+#: nouns for someone other than the writer, and verbs for making a claim (parse path)
+_THIRD_PARTIES = {
+    "clinic", "provider", "business", "company", "practitioner", "center", "centre",
+    "website", "site", "ad", "advertisement", "marketer", "seller", "promoter", "operator",
+    "defendant", "chiropractor", "firm",
+}
+_CLAIM_VERBS = {
+    "promise", "claim", "offer", "advertise", "tout", "sell", "market", "guarantee", "peddle",
+    "purport", "pitch", "boast", "allege", "say", "tell", "assert",
+}
+
+
+def _from_parse(doc, start: int, end: int, self_negated: bool) -> Judgement | None:  # type: ignore[no-untyped-def]
+    """With a dependency parse: a negated governing verb, or a claim verb whose subject or
+    relative-clause head is a third party ("clinics that promise X", "clinics promise X")."""
+    head = doc[start:end].root
+    for token in [head, *head.ancestors]:
+        if token.pos_ in ("VERB", "AUX") or token.dep_ == "ROOT":
+            negs = [c for c in token.children if c.dep_ == "neg"
+                    and not start <= c.i < end]
+            if negs and not self_negated:
+                return Judgement("negated", negs[0].text)
+            if token.lemma_.lower() in _CLAIM_VERBS:
+                if token.dep_ == "relcl" and token.head.lemma_.lower() in _THIRD_PARTIES:
+                    return Judgement("warning", f"{token.head.text} … {token.text}")
+                subjects = [c for c in token.children if c.dep_ == "nsubj"]
+                if any(c.lemma_.lower() in _THIRD_PARTIES and c.tag_ in ("NNS", "NNPS")
+                       and not any(d.lower_ in ("our", "my") for d in c.children)
+                       for c in subjects):
+                    return Judgement("quoted", f"{subjects[0].text} {token.text}")
+        if token.dep_ in ("ROOT", "conj"):
+            break  # a coordinated verb has its own claim: "are advertised ... but provide X"
+    return None
