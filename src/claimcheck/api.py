@@ -7,6 +7,7 @@ and ``check_documents`` then run extract -> match -> context -> score for each d
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,8 +68,9 @@ class Checker:
         if document.error is not None:
             return DocumentReport(document.source, None, None,
                                   f"Could not check this input: {document.error.message}",
-                                  error=document.error)
-        return self.check_text(document.text, document.source)
+                                  error=document.error, notes=document.notes)
+        report = self.check_text(document.text, document.source)
+        return replace(report, notes=document.notes) if document.notes else report
 
     def check_documents(self, documents: Iterable[Document]) -> Iterator[DocumentReport]:
         """Check documents in order, yielding each report as soon as it is ready."""
@@ -81,7 +83,8 @@ class Checker:
     def _report(self, source: str, analysis: Analysis) -> DocumentReport:
         stats = Stats(analysis.words, len(analysis.sentences), len(analysis.assertions))
         if not analysis.sentences:
-            return DocumentReport(source, 100, "A", EMPTY_VERDICT, stats=stats)
+            return DocumentReport(source, 100, "A", EMPTY_VERDICT, stats=stats,
+                                  text=analysis.text)
         judge = ContextJudge(self._cue_table, analysis, self._cues.find(analysis, fuzzy=False))
         red, green = [], []
         seen: set[tuple[str, int]] = set()
@@ -132,7 +135,8 @@ class Checker:
             for (rule, common, match), weight in zip(green, score.credit_weights, strict=True)
         )
         return DocumentReport(source, score.score, score.grade, score.verdict, findings,
-                              signals, tuple(missing), score.arithmetic, stats)
+                              signals, tuple(missing), score.arithmetic, stats,
+                              text=analysis.text)
 
 
 def _drop_overlaps(red: list) -> list:

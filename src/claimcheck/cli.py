@@ -140,32 +140,17 @@ def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, mo
     if collected.skipped:
         counts = ", ".join(f"{n} {suffix}" for suffix, n in sorted(collected.skipped.items()))
         typer.echo(f"claimcheck: skipped files of other types: {counts}", err=True)
-    reports = []
+    from .render import RenderContext, make_renderer
+
     out = sys.stdout
-    tool = None
-    console = None
+    renderer = make_renderer(fmt.value, out, RenderContext(
+        __version__, checker.rules.version, color=color))
+    reports = []
     for report in checker.check_documents(collected.documents):
         reports.append(report)
-        if fmt is Format.jsonl:
-            from .render.json import jsonl_line, tool_dict
-
-            tool = tool or tool_dict(__version__, checker.rules.version)
-            out.write(jsonl_line(report, tool))
-            out.flush()
-        elif fmt is Format.text:
-            from .render.text import make_console, render_document
-
-            console = console or make_console(out, color)
-            render_document(report, console)
+        renderer.document(report)
     full = checker.report(reports)
-    if fmt is Format.json:
-        from .render.json import write_json
-
-        write_json(full, out)
-    elif fmt is Format.text and len(reports) > 1:
-        from .render.text import render_summary
-
-        render_summary(full, console)
+    renderer.finish(full)
     out.flush()
     if full.errors:
         return EXIT_ERROR

@@ -225,6 +225,8 @@ class DocumentReport:
     arithmetic: tuple[ScoreLine, ...] = ()
     stats: Stats = field(default_factory=Stats)
     error: ErrorInfo | None = None
+    notes: tuple[str, ...] = ()  # e.g. "line and column refer to the text extracted from HTML"
+    text: str = field(default="", repr=False, compare=False)  # the checked text, for renderers
 
     @property
     def counted_findings(self) -> tuple[Finding, ...]:
@@ -241,6 +243,7 @@ class DocumentReport:
             "missing": [m.to_dict() for m in self.missing],
             "arithmetic": [a.to_dict() for a in self.arithmetic],
             "stats": self.stats.to_dict(),
+            "notes": list(self.notes),
             "error": self.error.to_dict() if self.error else None,
         }
 

@@ -1,5 +1,44 @@
-"""Renderers: each takes a Report (or document reports as they finish) and a text stream."""
+"""Renderers: one module per output format, all behind one small streaming interface.
+
+A renderer is made with the output stream and a ``RenderContext``; ``document()`` is called for
+each document as soon as it is checked (streaming formats write it then), ``finish()`` once with
+the whole ``Report`` (whole-run formats write everything then). Renderers read nothing else.
+"""
 
 from __future__ import annotations
 
-FORMATS = ("text", "json", "jsonl")
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Protocol, TextIO
+
+from ..models import DocumentReport, Report
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer may know besides the reports."""
+
+    tool_version: str
+    rules_version: str
+    color: bool | None = None  # None: colour only on a terminal (and never with NO_COLOR)
+    summary_only: bool = False  # csv: one row per document
+
+
+class Renderer(Protocol):
+    def document(self, doc: DocumentReport) -> None: ...
+
+    def finish(self, report: Report) -> None: ...
+
+
+#: format name -> "module:class" under claimcheck.render
+FORMATS: dict[str, str] = {
+    "text": "text:TextRenderer",
+    "json": "json:JsonRenderer",
+    "jsonl": "json:JsonlRenderer",
+}
+
+
+def make_renderer(fmt: str, stream: TextIO, context: RenderContext) -> Renderer:
+    """The renderer for a format name (see FORMATS)."""
+    module, cls = FORMATS[fmt].split(":")
+    return getattr(import_module(f"{__name__}.{module}"), cls)(stream, context)

@@ -6,6 +6,7 @@ import json
 from typing import Any, TextIO
 
 from ..models import DocumentReport, Report
+from . import RenderContext
 
 SCHEMA_VERSION = 1
 
@@ -33,3 +34,31 @@ def jsonl_line(document: DocumentReport, tool: dict[str, Any]) -> str:
     """One line per document, written as soon as that document is checked."""
     return json.dumps({"schema_version": SCHEMA_VERSION, "tool": tool, **document.to_dict()},
                       ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+class JsonRenderer:
+    """One JSON document for the whole run, written at the end."""
+
+    def __init__(self, stream: TextIO, context: RenderContext) -> None:
+        self.stream = stream
+
+    def document(self, doc: DocumentReport) -> None:
+        pass
+
+    def finish(self, report: Report) -> None:
+        write_json(report, self.stream)
+
+
+class JsonlRenderer:
+    """One line per document, flushed as soon as the document is checked."""
+
+    def __init__(self, stream: TextIO, context: RenderContext) -> None:
+        self.stream = stream
+        self.tool = tool_dict(context.tool_version, context.rules_version)
+
+    def document(self, doc: DocumentReport) -> None:
+        self.stream.write(jsonl_line(doc, self.tool))
+        self.stream.flush()
+
+    def finish(self, report: Report) -> None:
+        pass

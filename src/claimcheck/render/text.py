@@ -16,6 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..models import DocumentReport, Finding, Report
+from . import RenderContext
 
 _GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "bold red", "F": "bold red"}
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
@@ -147,9 +148,15 @@ def render_summary(report: Report, console: Console) -> None:
         console.print(f"mean score {report.mean_score:g}; {report.errors} input(s) failed")
 
 
-def write_text(report: Report, stream: TextIO, color: bool | None = None) -> None:
-    console = make_console(stream, color)
-    for doc in report.documents:
-        render_document(doc, console)
-    if len(report.documents) > 1:
-        render_summary(report, console)
+class TextRenderer:
+    """The human report: each document as it is checked, then the batch summary."""
+
+    def __init__(self, stream: TextIO, context: RenderContext) -> None:
+        self.console = make_console(stream, context.color)
+
+    def document(self, doc: DocumentReport) -> None:
+        render_document(doc, self.console)
+
+    def finish(self, report: Report) -> None:
+        if len(report.documents) > 1:
+            render_summary(report, self.console)
