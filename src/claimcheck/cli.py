@@ -17,6 +17,7 @@ import typer
 
 from . import __version__
 from .errors import ClaimcheckError, UsageError
+from .render import FORMATS
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
@@ -32,10 +33,8 @@ rules_app = typer.Typer(help="List, show and test the rules.", no_args_is_help=T
 app.add_typer(rules_app, name="rules")
 
 
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    jsonl = "jsonl"
+#: the output formats (one renderer module each, registered in render/__init__.py)
+Format = StrEnum("Format", {name: name for name in FORMATS})  # type: ignore[misc]
 
 
 class Level(StrEnum):
@@ -100,6 +99,23 @@ def check(
         "pipeline if missing).", show_default=False)] = None,
     max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this.", min=1)]
     = 20 * 1024 * 1024,
+    input_format: Annotated[str, typer.Option(
+        help="How to read inputs: auto, text, html, csv, jsonl or pdf.")] = "auto",
+    text_field: Annotated[str, typer.Option(
+        help="CSV/JSONL: the column or key holding the text.")] = "text",
+    id_field: Annotated[str, typer.Option(
+        help="CSV/JSONL: the column or key naming each row.")] = "id",
+    include: Annotated[list[str] | None, typer.Option(
+        help="Folders: only check paths matching this glob (repeatable).",
+        show_default=False)] = None,
+    exclude: Annotated[list[str] | None, typer.Option(
+        help="Folders: skip paths matching this glob (repeatable; also .claimcheckignore).",
+        show_default=False)] = None,
+    timeout: Annotated[float, typer.Option(help="URLs: seconds to wait.", min=0.1)] = 15.0,
+    output: Annotated[str, typer.Option(
+        "--output", "-o", help="Write the report to this file (- for stdout).")] = "-",
+    summary_only: Annotated[bool, typer.Option(
+        help="csv: one row per document instead of one per finding.")] = False,
     color: Annotated[bool | None, typer.Option(
         "--color/--no-color", help="Force colour on or off (default: only on a terminal).",
         show_default=False)] = None,
@@ -108,8 +124,14 @@ def check(
     """Check clinic text and print a scored, explained report."""
     _state["verbose"] = verbose
     try:
+        from .ingest import InputOptions
+
+        options = InputOptions(
+            input_format=input_format, text_field=text_field, id_field=id_field,
+            include=tuple(include or ()), exclude=tuple(exclude or ()), max_bytes=max_bytes,
+            timeout=timeout)
         code = _run_check(inputs or [], format, rules, disable, severity, fail_under, fail_on,
-                          model, max_bytes, color)
+                          model, options, color, output, summary_only)
     except (ClaimcheckError, OSError) as exc:
         if isinstance(exc, BrokenPipeError):
             raise
@@ -118,7 +140,7 @@ def check(
 
 
 def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, model,  # type: ignore[no-untyped-def]
-               max_bytes, color) -> int:
+               options, color, output, summary_only) -> int:
     from .api import Checker
     from .ingest import collect
     from .models import Severity
@@ -130,11 +152,12 @@ def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, mo
             typer.echo("Paste the clinic's text below, then press Ctrl-D on a new line "
                        "(Ctrl-Z then Enter on Windows).", err=True)
         inputs = ["-"]
-    fmt = format or (Format.text if sys.stdout.isatty() else Format.json)
+    to_file = output not in ("-", "")
+    fmt = format or (Format.text if sys.stdout.isatty() and not to_file else Format.json)
     checker = Checker(_ruleset(rules, disable, severity), model=model)
     if checker.note:
         typer.echo(f"claimcheck: note: {checker.note}", err=True)
-    collected = collect(inputs, max_bytes=max_bytes)
+    collected = collect(inputs, options)
     if not collected.documents:
         raise UsageError("no checkable files found (looked for .txt .md .html .htm)")
     if collected.skipped:
@@ -142,16 +165,21 @@ def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, mo
         typer.echo(f"claimcheck: skipped files of other types: {counts}", err=True)
     from .render import RenderContext, make_renderer
 
-    out = sys.stdout
-    renderer = make_renderer(fmt.value, out, RenderContext(
-        __version__, checker.rules.version, color=color))
-    reports = []
-    for report in checker.check_documents(collected.documents):
-        reports.append(report)
-        renderer.document(report)
-    full = checker.report(reports)
-    renderer.finish(full)
-    out.flush()
+    out = _open_output(output) if to_file else sys.stdout
+    try:
+        renderer = make_renderer(fmt.value, out, RenderContext(
+            __version__, checker.rules.version, color=False if to_file else color,
+            summary_only=summary_only))
+        reports = []
+        for report in checker.check_documents(collected.documents):
+            reports.append(report)
+            renderer.document(report)
+        full = checker.report(reports)
+        renderer.finish(full)
+        out.flush()
+    finally:
+        if to_file:
+            out.close()
     if full.errors:
         return EXIT_ERROR
     threshold = Severity(fail_on.value).rank if fail_on else None
@@ -162,6 +190,13 @@ def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, mo
                                          for f in doc.counted_findings):
             return EXIT_FAIL
     return EXIT_OK
+
+
+def _open_output(path: str):  # type: ignore[no-untyped-def]
+    try:
+        return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by caller
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @rules_app.command("list")

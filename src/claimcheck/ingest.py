@@ -32,6 +32,19 @@ class Document:
     notes: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True)
+class InputOptions:
+    """How to read inputs; the CLI fills it from its flags (and, later, the config file)."""
+
+    input_format: str = "auto"  # auto | text | html | csv | jsonl | pdf
+    text_field: str = "text"  # CSV/JSONL: the column or key that holds the ad text
+    id_field: str = "id"  # CSV/JSONL: the column or key that names the row
+    include: tuple[str, ...] = ()  # folder scan: only paths matching one of these globs
+    exclude: tuple[str, ...] = ()  # folder scan: leave out paths matching these globs
+    max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float = 15.0  # URLs: seconds
+
+
 @dataclass
 class Collected:
     """What the inputs expanded to, plus what was skipped and why."""
@@ -110,8 +123,11 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
                                max_bytes=max_bytes)
 
 
-def collect(inputs: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Collected:
+def collect(inputs: Sequence[str], options: InputOptions | None = None, *,
+            max_bytes: int | None = None) -> Collected:
     """Expand CLI inputs (files, folders, '-') into documents, in a stable order."""
+    options = options or InputOptions()
+    max_bytes = max_bytes if max_bytes is not None else options.max_bytes
     out = Collected()
     for item in inputs:
         if item == "-":
