@@ -77,8 +77,14 @@ def _ruleset(rules: list[Path] | None, disable: list[str] | None, severity: list
     return load_rules(rules or []).configured(disable or [], overrides)
 
 
+ConfigOpt = Annotated[Path | None, typer.Option(
+    "--config", help="Config file to use instead of the one found from the working folder "
+    "(.claimcheck.toml or [tool.claimcheck] in pyproject.toml).", show_default=False)]
+
+
 @app.command()
 def check(
+    ctx: typer.Context,
     inputs: Annotated[list[str] | None, typer.Argument(
         help="Files, folders (searched for .txt .md .html .htm), or - for stdin. "
         "With none, reads piped stdin.", show_default=False)] = None,
@@ -116,22 +122,21 @@ def check(
         "--output", "-o", help="Write the report to this file (- for stdout).")] = "-",
     summary_only: Annotated[bool, typer.Option(
         help="csv: one row per document instead of one per finding.")] = False,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", help="Check documents in this many processes (large batches).",
+        min=1)] = 1,
     color: Annotated[bool | None, typer.Option(
         "--color/--no-color", help="Force colour on or off (default: only on a terminal).",
         show_default=False)] = None,
+    config: ConfigOpt = None,
     verbose: VerboseOpt = False,
 ) -> None:
     """Check clinic text and print a scored, explained report."""
     _state["verbose"] = verbose
+    given = {k: v for k, v in locals().items() if k not in ("ctx", "verbose")}
     try:
-        from .ingest import InputOptions
-
-        options = InputOptions(
-            input_format=input_format, text_field=text_field, id_field=id_field,
-            include=tuple(include or ()), exclude=tuple(exclude or ()), max_bytes=max_bytes,
-            timeout=timeout)
-        code = _run_check(inputs or [], format, rules, disable, severity, fail_under, fail_on,
-                          model, options, color, output, summary_only)
+        settings = _settings(ctx, given)
+        code = _run_check(settings)
     except (ClaimcheckError, OSError) as exc:
         if isinstance(exc, BrokenPipeError):
             raise
@@ -139,11 +144,42 @@ def check(
     raise typer.Exit(code)
 
 
-def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, model,  # type: ignore[no-untyped-def]
-               options, color, output, summary_only) -> int:
+#: options whose config-file values are added to the command line's rather than replaced
+_ADDITIVE = ("rules", "disable", "include", "exclude")
+
+
+def _settings(ctx: typer.Context, given: dict) -> dict:
+    """Command-line values, filled in from the config file where the flag was not given."""
+    from .config import find_config, load_config
+
+    cfg = load_config(given["config"] or find_config())
+    settings = dict(given)
+    for key, value in cfg.values.items():
+        source = ctx.get_parameter_source(key)  # typer may bundle its own click: use names
+        from_cli = getattr(source, "name", "DEFAULT") != "DEFAULT"
+        if key in _ADDITIVE:
+            settings[key] = list(value) + list(given.get(key) or [])
+        elif key == "severity":
+            settings[key] = [f"{k}={v}" for k, v in value.items()] + list(given[key] or [])
+        elif key == "format":
+            settings[key] = given[key] or Format(value)
+        elif key == "fail_on":
+            settings[key] = given[key] if from_cli else Level(value)
+        elif not from_cli:
+            settings[key] = value
+    return settings
+
+
+def _run_check(s: dict) -> int:
     from .api import Checker
-    from .ingest import collect
+    from .ingest import InputOptions, collect
     from .models import Severity
+
+    inputs, output, color = s["inputs"] or [], s["output"], s["color"]
+    options = InputOptions(
+        input_format=s["input_format"], text_field=s["text_field"], id_field=s["id_field"],
+        include=tuple(s["include"] or ()), exclude=tuple(s["exclude"] or ()),
+        max_bytes=s["max_bytes"], timeout=float(s["timeout"]))
 
     if not inputs:
         if sys.stdin is None or sys.stdin.closed:
@@ -153,8 +189,8 @@ def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, mo
                        "(Ctrl-Z then Enter on Windows).", err=True)
         inputs = ["-"]
     to_file = output not in ("-", "")
-    fmt = format or (Format.text if sys.stdout.isatty() and not to_file else Format.json)
-    checker = Checker(_ruleset(rules, disable, severity), model=model)
+    fmt = s["format"] or (Format.text if sys.stdout.isatty() and not to_file else Format.json)
+    checker = Checker(_ruleset(s["rules"], s["disable"], s["severity"]), model=s["model"])
     if checker.note:
         typer.echo(f"claimcheck: note: {checker.note}", err=True)
     collected = collect(inputs, options)
@@ -169,9 +205,10 @@ def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, mo
     try:
         renderer = make_renderer(fmt.value, out, RenderContext(
             __version__, checker.rules.version, color=False if to_file else color,
-            summary_only=summary_only))
+            summary_only=s["summary_only"]))
         reports = []
-        for report in checker.check_documents(collected.documents):
+        for report in _checked(checker, collected.documents, s["jobs"], s["model"],
+                               progress=to_file or not sys.stdout.isatty()):
             reports.append(report)
             renderer.document(report)
         full = checker.report(reports)
@@ -182,14 +219,35 @@ def _run_check(inputs, format, rules, disable, severity, fail_under, fail_on, mo
             out.close()
     if full.errors:
         return EXIT_ERROR
-    threshold = Severity(fail_on.value).rank if fail_on else None
+    threshold = Severity(s["fail_on"].value).rank if s["fail_on"] else None
     for doc in full.documents:
-        if doc.score is not None and doc.score < fail_under:
+        if doc.score is not None and doc.score < s["fail_under"]:
             return EXIT_FAIL
         if threshold is not None and any(f.severity.rank >= threshold
                                          for f in doc.counted_findings):
             return EXIT_FAIL
     return EXIT_OK
+
+
+def _checked(checker, documents: list, jobs: int, model: str | None, progress: bool):  # type: ignore[no-untyped-def]
+    """Reports in input order, from one process or several; a progress bar on a terminal."""
+    if jobs > 1 and len(documents) > 1:
+        from .parallel import check_parallel
+
+        reports = check_parallel(checker, documents, min(jobs, len(documents)), model)
+    else:
+        reports = checker.check_documents(documents)
+    if not (progress and len(documents) > 1 and sys.stderr.isatty()):
+        yield from reports
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("checking", total=len(documents))
+        for report in reports:
+            bar.advance(task)
+            yield report
 
 
 def _open_output(path: str):  # type: ignore[no-untyped-def]
@@ -346,6 +404,51 @@ def rules_test(
     raise typer.Exit(EXIT_FAIL if failures else EXIT_OK)
 
 
+@app.command("config")
+def show_config(
+    config: ConfigOpt = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="text or json.")]
+    = Format.text,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Print the settings `check` would use here, and where each one comes from."""
+    from .config import KEYS, find_config, load_config
+
+    _state["verbose"] = verbose
+    try:
+        path = config or find_config()
+        cfg = load_config(path)
+    except ClaimcheckError as exc:
+        _fail(exc)
+    params = {p.name: p for p in typer.main.get_command(app).commands["check"].params}
+    rows = []
+    for key in KEYS:
+        if key in cfg.values:
+            rows.append((key, cfg.values[key], str(cfg.path)))
+        else:
+            default = params[key].default if key in params else None
+            rows.append((key, default, "default"))
+    if format is not Format.text:
+        import json
+
+        json.dump({"config_file": str(path) if path else None,
+                   "settings": {k: {"value": v, "source": src} for k, v, src in rows}},
+                  sys.stdout, indent=2, default=str)
+        sys.stdout.write("\n")
+        return
+    from rich.table import Table
+
+    from .render.text import make_console
+
+    table = Table(title=f"config file: {path or 'none found'} (command-line flags override)",
+                  title_justify="left")
+    for col in ("setting", "value", "from"):
+        table.add_column(col, overflow="fold")
+    for key, value, src in rows:
+        table.add_row(key.replace("_", "-"), "-" if value in (None, [], {}) else str(value), src)
+    make_console(sys.stdout).print(table)
+
+
 @app.command()
 def version() -> None:
     """Print the version of claimcheck and of its rule set."""
@@ -356,14 +459,9 @@ def version() -> None:
 
 def main() -> None:
     """Entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
-    import click
-
     try:
         code = app(standalone_mode=False)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except KeyboardInterrupt:
         typer.echo("claimcheck: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
@@ -371,6 +469,14 @@ def main() -> None:
         os.dup2(devnull, sys.stdout.fileno())
         sys.exit(EXIT_BROKEN_PIPE)
     except Exception as exc:  # the last line of defence: one line, no traceback
+        # typer bundles its own click, so its exception classes are matched by shape and name
+        if type(exc).__name__ == "Abort":
+            typer.echo("claimcheck: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None),
+                                                               int):
+            exc.show()  # a usage error, already worded for the user
+            sys.exit(exc.exit_code)
         if _state["verbose"]:
             traceback.print_exc()
         typer.echo(f"claimcheck: internal error: {type(exc).__name__}: {exc} "
