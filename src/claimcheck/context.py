@@ -134,23 +134,33 @@ class ContextJudge:
             for t in range(assertion.start, assertion.end):
                 sentence_of[t] = assertion.sentence
         self._sentence_of = sentence_of
-        pseudo = [m for m in cue_matches if self._group(m).type == "pseudo"]
+        self._parsed = analysis.doc.has_annotation("DEP")  # a trained parser ran
+        # cues that cancel others, by sentence (so a huge text stays linear)
+        pseudo: dict[int, list[RawMatch]] = defaultdict(list)
+        excluded: dict[int, list[RawMatch]] = defaultdict(list)
+        for m in cue_matches:
+            if m.start in sentence_of:
+                if self._group(m).type == "pseudo":
+                    pseudo[sentence_of[m.start]].append(m)
+                elif self._excluded(m):
+                    excluded[sentence_of[m.start]].append(m)
         self._cues: dict[int, list[RawMatch]] = defaultdict(list)
         self._rhetorical: set[int] = set()
-        excluded = [m for m in cue_matches if self._excluded(m)]
         for m in cue_matches:
             group = self._group(m)
             if group.type == "pseudo" or m.start not in sentence_of:
                 continue
-            if any(p.start <= m.start and m.end <= p.end for p in pseudo):
+            index = sentence_of[m.start]
+            if any(p.start <= m.start and m.end <= p.end for p in pseudo[index]):
                 continue
             # "ask" inside an excluded "ask about our" goes with it
-            if any(x.key == m.key and x.start <= m.start and m.end <= x.end for x in excluded):
+            if any(x.key == m.key and x.start <= m.start and m.end <= x.end
+                   for x in excluded[index]):
                 continue
             if group.type == "rhetorical":
-                self._rhetorical.add(sentence_of[m.start])
+                self._rhetorical.add(index)
             else:
-                self._cues[sentence_of[m.start]].append(m)
+                self._cues[index].append(m)
 
     def _excluded(self, m: RawMatch) -> bool:
         """A cue right after ``not_after`` words or right before ``not_before`` words."""
@@ -183,7 +193,7 @@ class ContextJudge:
         quoted = self._in_quotes(start, end, sentence)
         if quoted:
             found.setdefault("quoted", quoted)
-        if not found and self.a.doc.has_annotation("DEP"):
+        if not found and self._parsed:
             parsed = _from_parse(self.a.doc, start, end, self_negated)
             if parsed:
                 found[parsed.context] = parsed.cue

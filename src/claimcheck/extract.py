@@ -37,6 +37,8 @@ _PUNCT_END = {".", "!", "?", "…", "。", "!!", "!!!", "?!", "...", "?!?"}
 _CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
 _CONTINUERS = {",", ";", ":", ")", "%"}
 _HEADING_MAX_WORDS = 12
+#: longer runs of tokens without sentence punctuation are cut into pieces of at most this
+MAX_SENTENCE_TOKENS = 160
 #: words a Title Case heading leaves in lower case
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or",
                 "the", "to", "vs", "with", "from", "into", "is", "are"}
@@ -201,6 +203,23 @@ def _segment(text: str, texts: list[str], starts: list[int]) -> list[tuple[int, 
     return out
 
 
+def _bounded(raw: list[tuple[int, int]], texts: list[str]) -> list[tuple[int, int]]:
+    """Cut sentences longer than MAX_SENTENCE_TOKENS, at a comma or semicolon where one is
+    near the limit, so that no single run-on "sentence" can make matching or context slow."""
+    out = []
+    for s, e in raw:
+        while e - s > MAX_SENTENCE_TOKENS:
+            cut = s + MAX_SENTENCE_TOKENS
+            for i in range(cut - 1, s + MAX_SENTENCE_TOKENS // 2, -1):
+                if texts[i] in (",", ";", ":"):
+                    cut = i + 1
+                    break
+            out.append((s, cut))
+            s = cut
+        out.append((s, e))
+    return out
+
+
 class Pipeline:
     """The spaCy pipeline for a run; ``analyse`` turns text into an ``Analysis``.
 
@@ -267,6 +286,7 @@ class Pipeline:
             raw = [(sent.start, sent.end) for sent in doc.sents]
         else:
             raw = _segment(text, texts, starts)
+        raw = _bounded(raw, texts)
         sentences: list[Sentence] = []
         assertions: list[Assertion] = []
         bounds = (len(text) - len(text.lstrip()), len(text.rstrip()))

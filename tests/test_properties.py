@@ -1,0 +1,43 @@
+"""Property-based tests over arbitrary text: no crash, exact offsets, bounded scores, determinism."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+PHRASES = [
+    "guaranteed cure", "no side effects", "stem cells turn into nerve cells", "FDA approved",
+    "Be wary of clinics that promise", "not", "may", "?", "Ask your doctor.", "“miracle”",
+    "risks include infection", "doi:10.1000/xyz", "NCT01234567", "Tired of pain?", ",", ".",
+    "\n", "\n\n", "• ", "Our clinic", "there is no cure", "patients report", "90% success",
+]
+FRAGMENTS = st.lists(st.one_of(st.sampled_from(PHRASES), st.text(max_size=12)), max_size=40)
+TEXTS = st.one_of(st.text(max_size=400), FRAGMENTS.map(" ".join), FRAGMENTS.map("".join))
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                           HealthCheck.too_slow])
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+@SETTINGS
+@given(TEXTS)
+def test_any_text_checks_with_exact_offsets_and_a_bounded_score(checker, text):
+    report = checker.check_text(text)
+    assert report.score is not None and 0 <= report.score <= 100
+    assert report.grade in {"A", "B", "C", "D", "F"}
+    for item in (*report.findings, *report.signals):
+        assert text[item.start:item.end] == item.match
+        assert (item.line, item.column) == line_col(text, item.start)
+        assert item.match and item.match in item.sentence
+    for f in report.findings:
+        assert f.counted == (f.weight > 0)
+
+
+@SETTINGS
+@given(TEXTS)
+def test_the_same_text_gives_the_same_report(checker, text):
+    assert checker.check_text(text).to_dict() == checker.check_text(text).to_dict()
