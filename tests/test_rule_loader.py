@@ -140,3 +140,9 @@ def test_disable_and_severity_overrides():
     assert rules.by_id("SAFE001").severity.value == "low"
     with pytest.raises(RuleFileError):
         load_rules().configured(["NOPE999"])
+
+
+def test_regex_with_a_repeat_inside_a_repeat_is_refused(tmp_path):
+    err = error_for(tmp_path, GOOD.replace(
+        "    - miracle elixir\n", '    - tokens: [{TEXT: {REGEX: "^(\\\\w+\\\\s?)*$"}}]\n'))
+    assert "repeat inside a repeat" in str(err)

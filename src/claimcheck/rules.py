@@ -397,6 +397,37 @@ def token_pattern(value: Any, fail, at: int | None) -> tuple[dict, ...]:  # type
     return tuple(specs)
 
 
+def _nested_repeat(pattern: str) -> bool:
+    """Does a regex repeat something that itself repeats? (the classic catastrophic form)"""
+    try:
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover - older layout
+        import sre_parse  # type: ignore[no-redef]
+
+    def walk(items, inside: bool) -> bool:  # type: ignore[no-untyped-def]
+        for op, arg in items:
+            name = str(op)
+            if name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+                low, high, sub = arg
+                repeats = high is sre_parse.MAXREPEAT or high > 1
+                if repeats and inside:
+                    return True
+                if walk(sub, inside or repeats):
+                    return True
+            elif name == "SUBPATTERN":
+                if walk(arg[-1], inside):
+                    return True
+            elif name == "BRANCH":
+                if any(walk(branch, inside) for branch in arg[1]):
+                    return True
+            elif name in ("ASSERT", "ASSERT_NOT"):
+                if walk(arg[1], inside):
+                    return True
+        return False
+
+    return walk(sre_parse.parse(pattern), False)
+
+
 def _as_text(value: Any) -> Any:
     if isinstance(value, bool):
         return str(value).lower()
@@ -424,6 +455,9 @@ def _check_predicates(attr: str, val: dict, fail, at: int | None) -> None:  # ty
             except re.error as exc:
                 message = f"{attr}: REGEX does not compile: {exc}"
                 raise fail("patterns.tokens", message, at) from None
+            if _nested_repeat(arg):
+                raise fail("patterns.tokens", f"{attr}: REGEX has a repeat inside a repeat "
+                           "(like (a+)+), which can take forever on some text", at)
         if pred in ("IN", "NOT_IN") and not isinstance(arg, list):
             raise fail("patterns.tokens", f"{attr}: {pred} takes a list", at)
     val.pop(_LINE, None)
