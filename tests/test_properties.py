@@ -1,4 +1,4 @@
-"""Property-based tests over arbitrary text: no crash, exact offsets, bounded scores, determinism."""
+"""Property-based tests over arbitrary text: no crash, exact offsets, bounded scores."""
 
 from __future__ import annotations
 

@@ -1,25 +1,35 @@
-"""Inputs -> ``Document``s: stdin, files, folders; bytes decoded, HTML reduced to its text.
+"""Inputs -> ``Document``s: stdin, files, folders, URLs; HTML, PDF, CSV and JSONL reduced to text.
 
 A document that cannot be read becomes a ``Document`` with ``error`` set, so a batch reports it
-and goes on. Nothing here knows about rules or spaCy.
+and goes on. Readers live beside this module (htmltext, pdftext, records, fetch, scan) and are
+imported when first needed, so checking a plain text file does not load trafilatura or pypdf.
+Nothing here knows about rules or spaCy.
 """
 
 from __future__ import annotations
 
 import codecs
-import os
+import io
+import re
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .errors import UsageError
 from .models import ErrorInfo
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
+RECORD_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl"}
+PDF_SUFFIXES = {".pdf"}
+#: what a folder scan takes; other files are counted as skipped
+SCAN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | set(RECORD_SUFFIXES) | PDF_SUFFIXES
+INPUT_FORMATS = ("auto", "text", "html", "csv", "jsonl", "pdf")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 _SNIFF = 8192
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+://")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
 
 @dataclass(frozen=True)
@@ -30,6 +40,7 @@ class Document:
     text: str = ""
     error: ErrorInfo | None = None
     notes: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()  # PDF: the character offset where each page starts
 
 
 @dataclass(frozen=True)
@@ -72,22 +83,71 @@ def decode(raw: bytes, source: str) -> str | ErrorInfo:
         )
 
 
+def decode_charset(raw: bytes, source: str, charset: str | None) -> str | ErrorInfo:
+    """Decode with a declared charset (e.g. from Content-Type); without one, as ``decode``."""
+    if charset:
+        try:
+            name = codecs.lookup(charset).name
+        except LookupError:
+            name = "utf-8"  # an unknown label: fall back to the rules for files
+        if name not in ("utf-8", "utf-8-sig"):
+            try:
+                return raw.decode(name)
+            except UnicodeDecodeError as exc:
+                return ErrorInfo("decode", f"not valid {charset} text as declared (invalid byte "
+                                 f"0x{raw[exc.start]:02x} at offset {exc.start})")
+    return decode(raw, source)
+
+
 def document_from_bytes(raw: bytes, source: str, *, html: bool | None = None,
                         max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Build a document from raw bytes; ``html=None`` sniffs for HTML."""
+    """Build a document from raw bytes; ``html=None`` sniffs for HTML (and PDF)."""
+    kind = "sniff" if html is None else ("html" if html else "text")
+    return _from_bytes(raw, source, kind, max_bytes)
+
+
+def _too_large(source: str, size: int, max_bytes: int, what: str = "input") -> Document:
+    return Document(source, error=ErrorInfo(
+        "too_large", f"{what} is {size:,} bytes, over the --max-bytes limit of {max_bytes:,}"))
+
+
+def _from_bytes(raw: bytes, source: str, kind: str, max_bytes: int,
+                charset: str | None = None) -> Document:
+    """One document from bytes read as ``kind``: text, html, pdf or sniff (PDF, HTML or text)."""
     if len(raw) > max_bytes:
-        return Document(source, error=ErrorInfo(
-            "too_large", f"input is {len(raw):,} bytes, over the --max-bytes limit of "
-            f"{max_bytes:,}"))
-    text = decode(raw, source)
+        return _too_large(source, len(raw), max_bytes)
+    if kind == "pdf" or (kind == "sniff" and raw.startswith(b"%PDF-")):
+        return _pdf_document(raw, source)
+    text = decode_charset(raw, source, charset)
+    if isinstance(text, ErrorInfo) and text.type == "decode" and not charset and kind != "text":
+        # not UTF-8: an older page may say what it is in a <meta> tag
+        declared = _meta_charset(raw)
+        text = decode_charset(raw, source, declared) if declared else text
     if isinstance(text, ErrorInfo):
         return Document(source, error=text)
-    if html is None:
-        html = looks_like_html(text)
-    if html:
-        return Document(source, html_to_text(text),
-                        notes=("line and column refer to the text extracted from the HTML",))
+    if kind == "html" or (kind == "sniff" and looks_like_html(text)):
+        from .htmltext import extract_html
+
+        extracted, note = extract_html(text)
+        return Document(source, extracted, notes=(note,))
     return Document(source, text)
+
+
+def _meta_charset(raw: bytes) -> str | None:
+    """The charset an HTML page declares in a <meta> tag near its top, if any."""
+    match = _META_CHARSET.search(raw[:4096])
+    return match.group(1).decode("ascii") if match else None
+
+
+def _pdf_document(raw: bytes, source: str) -> Document:
+    from .pdftext import NOTE, PdfError, pdf_text
+
+    try:
+        text, pages = pdf_text(raw)
+    except PdfError as exc:
+        return Document(source, error=ErrorInfo("pdf", str(exc)))
+    noun = "page" if len(pages) == 1 else "pages"
+    return Document(source, text, notes=(f"{NOTE} ({len(pages)} {noun})",), pages=pages)
 
 
 def looks_like_html(text: str) -> bool:
@@ -97,119 +157,215 @@ def looks_like_html(text: str) -> bool:
     )
 
 
+def html_to_text(html: str) -> str:
+    """The main text of an HTML page (kept here for callers of the old API)."""
+    from .htmltext import html_to_text as convert
+
+    return convert(html)
+
+
 def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Standard input as one document (HTML and PDF sniffed)."""
     raw = sys.stdin.buffer.read(max_bytes + 1)
     return document_from_bytes(raw, "<stdin>", max_bytes=max_bytes)
 
 
-def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+def _open_error(exc: OSError) -> ErrorInfo:
+    if isinstance(exc, IsADirectoryError):
+        return ErrorInfo("read", "is a directory")
+    if isinstance(exc, FileNotFoundError):
+        return ErrorInfo("not_found", "no such file or directory")
+    if isinstance(exc, PermissionError):
+        return ErrorInfo("permission", "permission denied")
+    return ErrorInfo("read", (exc.strerror or str(exc)).lower())
+
+
+def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, kind: str | None = None
+              ) -> Document:
+    """One file as one document; ``kind`` (text/html/pdf/sniff) defaults to its suffix."""
     source = str(path)
+    if kind is None:
+        kind = _kind_from_suffix(path) or "sniff"
+        kind = "text" if kind in ("csv", "jsonl") else kind
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            return Document(source, error=ErrorInfo(
-                "too_large", f"file is {size:,} bytes, over the --max-bytes limit of "
-                f"{max_bytes:,}"))
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        return Document(source, error=ErrorInfo("read", "is a directory"))
-    except FileNotFoundError:
-        return Document(source, error=ErrorInfo("not_found", "no such file or directory"))
-    except PermissionError:
-        return Document(source, error=ErrorInfo("permission", "permission denied"))
+            return _too_large(source, size, max_bytes, "file")
+        with path.open("rb") as f:
+            raw = f.read(max_bytes + 1)
     except OSError as exc:
-        return Document(source, error=ErrorInfo("read", exc.strerror or str(exc)))
-    return document_from_bytes(raw, source, html=path.suffix.lower() in HTML_SUFFIXES,
-                               max_bytes=max_bytes)
+        return Document(source, error=_open_error(exc))
+    return _from_bytes(raw, source, kind, max_bytes)
+
+
+def _kind_from_suffix(path: Path) -> str | None:
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        return "html"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in PDF_SUFFIXES:
+        return "pdf"
+    return RECORD_SUFFIXES.get(suffix)
+
+
+def input_format(options: InputOptions) -> str:
+    """The --input-format value, checked; a bad one is a usage error."""
+    value = (options.input_format or "auto").strip().lower()
+    if value not in INPUT_FORMATS:
+        raise UsageError(f"unknown --input-format {options.input_format!r}; use one of: "
+                         + ", ".join(INPUT_FORMATS))
+    return value
+
+
+def iter_documents(inputs: Sequence[str], options: InputOptions | None = None,
+                   skipped: dict[str, int] | None = None) -> Iterator[Document]:
+    """Expand CLI inputs (files, folders, URLs, '-') into documents lazily, in a stable order.
+
+    Folders pick a reader by suffix; ``--input-format`` forces the reader for stdin, files
+    named directly and URLs. Files a folder scan leaves out are counted in ``skipped``.
+    """
+    options = options or InputOptions()
+    fmt = input_format(options)  # checked now, not at the first document
+    return _iter(list(inputs), options, fmt, skipped if skipped is not None else {})
+
+
+def is_url(item: str) -> bool:
+    """Does a CLI input look like a URL (``scheme://...``) rather than a path?"""
+    return _URL.match(item) is not None
+
+
+def _iter(inputs: list[str], options: InputOptions, fmt: str,
+          skipped: dict[str, int]) -> Iterator[Document]:
+    for item in inputs:
+        if item == "-":
+            docs = _stdin_documents(options, fmt)
+        elif is_url(item):
+            docs = _url_documents(item, options, fmt)
+        elif Path(item).is_dir():
+            docs = _folder_documents(Path(item), options, skipped)
+        else:
+            docs = _path_documents(Path(item), options, fmt)
+        try:
+            yield from docs
+        except Exception as exc:  # noqa: BLE001 - a reader's bug must not end the whole batch
+            detail = " ".join(str(exc).split())[:200]
+            yield Document("<stdin>" if item == "-" else item, error=ErrorInfo(
+                "read", f"could not read this input ({type(exc).__name__}: {detail})"))
 
 
 def collect(inputs: Sequence[str], options: InputOptions | None = None, *,
             max_bytes: int | None = None) -> Collected:
-    """Expand CLI inputs (files, folders, '-') into documents, in a stable order."""
+    """Expand CLI inputs (files, folders, URLs, '-') into a list of documents."""
     options = options or InputOptions()
-    max_bytes = max_bytes if max_bytes is not None else options.max_bytes
+    if max_bytes is not None:
+        options = replace(options, max_bytes=max_bytes)
     out = Collected()
-    for item in inputs:
-        if item == "-":
-            out.documents.append(read_stdin(max_bytes))
-            continue
-        path = Path(item)
-        if path.is_dir():
-            for doc in _walk(path, out.skipped, max_bytes):
-                out.documents.append(doc)
-        else:
-            out.documents.append(read_file(path, max_bytes))
+    out.documents.extend(iter_documents(inputs, options, out.skipped))
     return out
 
 
-def _walk(root: Path, skipped: dict[str, int], max_bytes: int) -> Iterator[Document]:
-    """Files under a folder with a text or HTML suffix, sorted; count the others by suffix."""
-    found: list[Path] = []
-    errors: list[Document] = []
+def _records(stream: io.BufferedIOBase, source: str, kind: str,
+             options: InputOptions) -> Iterator[Document]:
+    from .records import iter_csv, iter_jsonl
 
-    def onerror(exc: OSError) -> None:
-        errors.append(Document(str(exc.filename or root), error=ErrorInfo(
-            "permission" if isinstance(exc, PermissionError) else "read",
-            exc.strerror or str(exc))))
+    reader = iter_csv if kind == "csv" else iter_jsonl
+    return reader(stream, source, text_field=options.text_field,  # type: ignore[arg-type]
+                  id_field=options.id_field, max_bytes=options.max_bytes)
 
-    for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in filenames:
-            if name.startswith("."):
+
+def _stdin_documents(options: InputOptions, fmt: str) -> Iterator[Document]:
+    stream = sys.stdin.buffer
+    if fmt in ("csv", "jsonl"):
+        yield from _records(stream, "<stdin>", fmt, options)
+        return
+    raw = stream.read(options.max_bytes + 1)
+    yield _from_bytes(raw, "<stdin>", "sniff" if fmt == "auto" else fmt, options.max_bytes)
+
+
+def _path_documents(path: Path, options: InputOptions, fmt: str) -> Iterator[Document]:
+    kind = (_kind_from_suffix(path) or "sniff") if fmt == "auto" else fmt
+    if kind not in ("csv", "jsonl"):
+        yield read_file(path, options.max_bytes, kind=kind)
+        return
+    try:
+        stream = path.open("rb")
+    except OSError as exc:
+        yield Document(str(path), error=_open_error(exc))
+        return
+    with stream:
+        try:
+            yield from _records(stream, str(path), kind, options)
+        except OSError as exc:  # e.g. an I/O error half-way through
+            yield Document(str(path), error=_open_error(exc))
+
+
+def _folder_documents(root: Path, options: InputOptions,
+                      skipped: dict[str, int]) -> Iterator[Document]:
+    from .records import NO_COLUMN
+    from .scan import walk
+
+    for item in walk(root, SCAN_SUFFIXES, skipped, include=options.include,
+                     exclude=options.exclude):
+        if isinstance(item, Document):
+            yield item
+            continue
+        docs = _path_documents(item, options, "auto")
+        if item.suffix.lower() == ".csv":
+            # a spreadsheet of notes beside the ads is not an input: count it, don't fail on it
+            first = next(docs, None)
+            if first is not None and first.error is not None and first.error.type == NO_COLUMN:
+                key = f".csv (no '{options.text_field}' column)"
+                skipped[key] = skipped.get(key, 0) + 1
                 continue
-            path = Path(dirpath) / name
-            suffix = path.suffix.lower()
-            if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
-                found.append(path)
-            else:
-                skipped[suffix or "(none)"] = skipped.get(suffix or "(none)", 0) + 1
-    yield from errors
-    for path in sorted(found):
-        yield read_file(path, max_bytes)
+            if first is not None:
+                yield first
+        yield from docs
 
 
-_BLOCK_TAGS = {
-    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "li", "ul",
-    "ol", "br", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dd", "dt",
-    "figcaption", "form", "hr", "title", "td", "th", "pre",
-}
-_SKIP_TAGS = {
-    "script", "style", "noscript", "template", "svg", "head", "iframe", "button", "nav", "footer",
-    "aside", "form", "select",
-}
+def _url_documents(url: str, options: InputOptions, fmt: str) -> Iterator[Document]:
+    from . import __version__
+    from .fetch import FetchError, fetch
+
+    try:
+        response = fetch(url, timeout=options.timeout, max_bytes=options.max_bytes,
+                         user_agent=f"claimcheck/{__version__}")
+    except FetchError as exc:
+        yield Document(url, error=ErrorInfo(exc.type, exc.message))
+        return
+    kind = fmt if fmt != "auto" else _kind_from_media(response.media_type, response.url)
+    notes = (f"fetched from {response.url} (redirected)",) if response.url != url else ()
+    if kind in ("csv", "jsonl"):
+        body = response.body
+        if response.charset:
+            text = decode_charset(body, url, response.charset)
+            if isinstance(text, ErrorInfo):
+                yield Document(url, error=text)
+                return
+            body = text.encode("utf-8")
+        for doc in _records(io.BufferedReader(io.BytesIO(body)), url, kind, options):
+            yield replace(doc, notes=doc.notes + notes)
+        return
+    doc = _from_bytes(response.body, url, kind, options.max_bytes, response.charset)
+    yield replace(doc, notes=doc.notes + notes)
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
+def _kind_from_media(media_type: str, url: str) -> str:
+    """How to read a response: by its content type, or its URL's suffix when that says little."""
+    if media_type in ("text/html", "application/xhtml+xml"):
+        return "html"
+    if media_type in ("application/pdf", "application/x-pdf"):
+        return "pdf"
+    if media_type in ("text/csv", "application/csv"):
+        return "csv"
+    if "json" in media_type and ("nd" in media_type or "lines" in media_type
+                                 or media_type.endswith("jsonl")):
+        return "jsonl"
+    if media_type in ("", "text/plain", "application/json"):
+        from urllib.parse import urlsplit
 
-    def handle_starttag(self, tag: str, attrs) -> None:  # type: ignore[no-untyped-def]
-        if tag in _SKIP_TAGS:
-            self.skip += 1
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n" if tag != "li" else "\n• ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self.skip = max(0, self.skip - 1)
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skip:
-            self.parts.append(" ".join(data.split()) if data.strip() else " ")
-
-
-def html_to_text(html: str) -> str:
-    """The visible text of an HTML page, one block per paragraph; scripts and styles dropped."""
-    parser = _TextExtractor()
-    parser.feed(html)
-    parser.close()
-    lines = []
-    for line in "".join(parser.parts).split("\n"):
-        line = " ".join(line.split())
-        if line or (lines and lines[-1]):
-            lines.append(line)
-    return "\n".join(lines).strip() + "\n"
+        by_suffix = _kind_from_suffix(Path(urlsplit(url).path))
+        if by_suffix in ("csv", "jsonl", "pdf", "html"):
+            return by_suffix
+        return "sniff" if not media_type else "text"
+    return "sniff"

@@ -1,0 +1,206 @@
+"""CSV and JSONL files -> one ``Document`` per row, read as a stream.
+
+``source`` is ``FILE:ID`` when the row has a non-empty id field, else ``FILE:row N`` (N is the
+1-based data row for CSV and the line number for JSONL). A bad row becomes an error record for
+that row and the rest go on; a CSV without the text column is one error record for the file.
+``max_bytes`` limits each cell or line, not the file, so a large batch can be streamed.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+from .ingest import Document
+from .models import ErrorInfo
+
+#: error type of "the file has no such text column"; a folder scan skips such CSVs
+NO_COLUMN = "column"
+_NUL_CHECK = 8192
+
+
+def _note(field: str) -> str:
+    return f"line and column refer to the '{field}' field of this row"
+
+
+def _row_source(source: str, ident: Any, n: int) -> str:
+    if isinstance(ident, bool) or ident is None:
+        return f"{source}:row {n}"
+    if isinstance(ident, (int, float)):
+        return f"{source}:{ident}"
+    if isinstance(ident, str) and ident.strip():
+        return f"{source}:{ident.strip()}"
+    return f"{source}:row {n}"
+
+
+def _text_stream(stream: IO[bytes], source: str) -> io.TextIOWrapper | Document:
+    """Decode a byte stream: UTF-8 (BOM allowed) or BOM-marked UTF-16; NUL bytes mean binary."""
+    head = stream.peek(_NUL_CHECK)[:_NUL_CHECK] if hasattr(stream, "peek") else b""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    elif b"\x00" in head:
+        return Document(source, error=ErrorInfo(
+            "binary", "looks like a binary file (contains NUL bytes), not text"))
+    else:
+        encoding = "utf-8-sig"
+    return io.TextIOWrapper(stream, encoding=encoding, newline="")  # type: ignore[arg-type]
+
+
+def _delimiter(first_line: str) -> str:
+    """',' unless the header line is plainly split by ';' or tabs (spreadsheet exports)."""
+    counts = {d: first_line.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] and counts[","] == 0 else ","
+
+
+def _set_field_limit(max_bytes: int) -> None:
+    """Cells up to ``max_bytes`` (the csv module's default stops at 128 KiB); no larger."""
+    csv.field_size_limit(min(max(max_bytes, 1024), 2**31 - 1))
+
+
+def iter_csv(stream: IO[bytes], source: str, *, text_field: str = "text", id_field: str = "id",
+             max_bytes: int) -> Iterator[Document]:
+    """One document per data row of a CSV byte stream."""
+    text = _text_stream(stream, source)
+    if isinstance(text, Document):
+        yield text
+        return
+    _set_field_limit(max_bytes)
+    try:
+        yield from _csv_rows(text, source, text_field, id_field, max_bytes)
+    finally:
+        text.detach()  # leave the byte stream open: it may be stdin, closed by its owner
+
+
+def _csv_rows(text: IO[str], source: str, text_field: str, id_field: str,
+              max_bytes: int) -> Iterator[Document]:
+    row_no = 0
+    try:
+        first = text.readline()
+        header_rows = list(csv.reader([first] if first else [], delimiter=_delimiter(first)))
+        if not header_rows or not any(c.strip() for c in header_rows[0]):
+            yield Document(source, error=ErrorInfo("csv", "empty CSV file: no header row"))
+            return
+        delimiter = _delimiter(first)
+        header = [c.strip() for c in header_rows[0]]
+        col = _column(header, text_field)
+        if col is None:
+            yield Document(source, error=ErrorInfo(NO_COLUMN, (
+                f"no column '{text_field}'; the columns are: "
+                + ", ".join(h or "(blank)" for h in header)
+                + " (choose one with --text-field)")))
+            return
+        id_col = _column(header, id_field)
+        notes = (_note(header[col]),)
+        for row in csv.reader(text, delimiter=delimiter):
+            if not row:
+                continue  # a blank line is not a row
+            row_no += 1
+            where = f"{source}:row {row_no}"
+            if len(row) != len(header):
+                yield Document(where, error=ErrorInfo("csv", (
+                    f"row {row_no} has {len(row)} field{'s' if len(row) != 1 else ''}, "
+                    f"the header has {len(header)}")))
+                continue
+            ident = row[id_col] if id_col is not None else None
+            yield Document(_row_source(source, ident, row_no), row[col], notes=notes)
+        if not row_no:
+            yield Document(source, error=ErrorInfo("csv", "the file has a header but no rows"))
+    except UnicodeDecodeError as exc:
+        yield Document(source, error=ErrorInfo("decode", (
+            f"not UTF-8 text after data row {row_no} (invalid byte 0x{exc.object[exc.start]:02x}"
+            "); convert it to UTF-8 first")))
+    except csv.Error as exc:
+        message = str(exc)
+        kind = "too_large" if "field larger" in message else "csv"
+        if kind == "too_large":
+            message = f"a cell is larger than the --max-bytes limit of {max_bytes:,}"
+        yield Document(f"{source}:row {row_no + 1}", error=ErrorInfo(
+            kind, f"{message}; stopped reading this file at data row {row_no + 1}"))
+
+
+def _column(header: list[str], name: str) -> int | None:
+    """The index of a column: exact name first, then ignoring case."""
+    if name in header:
+        return header.index(name)
+    lowered = [h.lower() for h in header]
+    return lowered.index(name.lower()) if name.lower() in lowered else None
+
+
+def iter_jsonl(stream: IO[bytes], source: str, *, text_field: str = "text",
+               id_field: str = "id", max_bytes: int) -> Iterator[Document]:
+    """One document per JSON object line; blank lines are skipped."""
+    notes = (_note(text_field),)
+    line_no = 0
+    found = False
+    while True:
+        raw = stream.readline(max_bytes + 1)
+        if not raw:
+            if not found:
+                yield Document(source, error=ErrorInfo("jsonl", "the file has no JSON lines"))
+            return
+        line_no += 1
+        where = f"{source}:row {line_no}"
+        if len(raw) > max_bytes and not raw.endswith(b"\n"):
+            while raw and not raw.endswith(b"\n"):  # skip the rest of the long line
+                raw = stream.readline(1024 * 1024)
+            yield Document(where, error=ErrorInfo(
+                "too_large", f"line {line_no} is over the --max-bytes limit of {max_bytes:,}"))
+            continue
+        if line_no == 1 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield Document(where, error=ErrorInfo("decode", (
+                f"line {line_no} is not UTF-8 (invalid byte 0x{raw[exc.start]:02x} at column "
+                f"{exc.start + 1})")))
+            continue
+        if not line.strip():
+            continue
+        found = True
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield Document(where, error=ErrorInfo(
+                "jsonl", f"line {line_no} is not valid JSON ({exc.msg} at column {exc.colno})"))
+            continue
+        except RecursionError:
+            yield Document(where, error=ErrorInfo(
+                "jsonl", f"line {line_no} is nested too deeply to read"))
+            continue
+        if not isinstance(obj, dict):
+            yield Document(where, error=ErrorInfo(
+                "jsonl", f"line {line_no} is a JSON {_json_kind(obj)}, not an object"))
+            continue
+        ident = obj.get(id_field)
+        if text_field not in obj:
+            keys = ", ".join(map(str, obj)) or "none"
+            yield Document(_row_source(source, ident, line_no), error=ErrorInfo(
+                "jsonl", f"line {line_no} has no '{text_field}' key (its keys: {keys})"))
+            continue
+        value = obj[text_field]
+        if not isinstance(value, str):
+            yield Document(_row_source(source, ident, line_no), error=ErrorInfo(
+                "jsonl", f"line {line_no}: '{text_field}' is a JSON {_json_kind(value)}, "
+                "not a string"))
+            continue
+        yield Document(_row_source(source, ident, line_no), value, notes=notes)
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"
