@@ -35,6 +35,12 @@ FORMATS: dict[str, str] = {
     "text": "text:TextRenderer",
     "json": "json:JsonRenderer",
     "jsonl": "json:JsonlRenderer",
+    "line": "line:LineRenderer",
+    "csv": "csv:CsvRenderer",
+    "markdown": "markdown:MarkdownRenderer",
+    "html": "html:HtmlRenderer",
+    "sarif": "sarif:SarifRenderer",
+    "github": "github:GithubRenderer",
 }
 
 

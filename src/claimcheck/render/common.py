@@ -1,0 +1,50 @@
+"""Small helpers shared by the renderers: ranking, whitespace, quoting and end positions."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..models import DocumentReport, Finding, Signal
+
+#: SARIF levels and GitHub workflow commands for our severities
+LEVELS = {"high": "error", "medium": "warning", "low": "note"}
+
+
+def ranked(documents: Iterable[DocumentReport]) -> list[DocumentReport]:
+    """Lowest (most worrying) score first; inputs that failed come last; ties in input order."""
+    return sorted(documents, key=lambda d: (d.score is None, d.score or 0, d.source))
+
+
+def flat(text: str) -> str:
+    """Runs of whitespace (newlines included) as one space."""
+    return re.sub(r"\s+", " ", text)
+
+
+def split_quote(item: Finding | Signal, limit: int = 320) -> tuple[str, str, str]:
+    """(before, match, after) of the item's sentence, flattened and cut around the match."""
+    s = item.start - item.sentence_start
+    e = item.end - item.sentence_start
+    sentence = item.sentence
+    if not (0 <= s <= e <= len(sentence)) or sentence[s:e] != item.match:
+        return "", flat(item.match), ""  # offsets do not line up: quote the match alone
+    left, middle, right = flat(sentence[:s]), flat(sentence[s:e]), flat(sentence[e:])
+    room = max(40, (limit - len(middle)) // 2)
+    if len(left) > room:
+        left = "…" + left[-room:].lstrip()
+    if len(right) > room:
+        right = right[:room].rstrip() + "…"
+    return left, middle, right
+
+
+def end_position(line: int, column: int, match: str) -> tuple[int, int]:
+    """1-based line and column just past the end of ``match`` that starts at (line, column)."""
+    newlines = match.count("\n")
+    if not newlines:
+        return line, column + len(match)
+    return line + newlines, len(match) - match.rfind("\n")
+
+
+def points(value: float) -> str:
+    """A number of points without a needless ``.0``."""
+    return f"{value:g}"

@@ -1,0 +1,105 @@
+"""CSV for spreadsheets: one row per finding, or one row per document with ``--summary-only``.
+
+Per finding (the default), the columns are::
+
+    source, score, grade, rule, name, category, severity, context, counted, weight,
+    line, column, start, end, match, sentence, message, error
+
+Every finding is a row, including the mentions that did not lower the score (``counted`` is
+``false``), so a reader can filter either way. A document without findings still gets one row
+with the finding columns empty, and an input that could not be read gets a row with ``error``
+filled in. With ``--summary-only`` there is one row per document::
+
+    source, score, grade, verdict, red_flags, mentioned, good_signs, missing, words, error
+
+Rows come in input order and are written as each document finishes.
+
+The file is UTF-8 and starts with a byte-order mark (BOM, ``U+FEFF``): without it Excel takes
+the file for the local 8-bit code page and mangles curly quotes and accents. Python's
+``csv`` module and pandas read it with ``encoding="utf-8-sig"``. Rows end with CRLF (RFC 4180).
+
+Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and the
+quoted text comes from web pages anyone can write, so such text cells get a leading ``'``
+(the usual guard against CSV injection); numbers are written as they are.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import TextIO
+
+from ..models import DocumentReport, Finding, Report
+from . import RenderContext
+from .common import points
+
+BOM = "\ufeff"
+FINDING_COLUMNS = ("source", "score", "grade", "rule", "name", "category", "severity", "context",
+                   "counted", "weight", "line", "column", "start", "end", "match", "sentence",
+                   "message", "error")
+SUMMARY_COLUMNS = ("source", "score", "grade", "verdict", "red_flags", "mentioned", "good_signs",
+                   "missing", "words", "error")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe(text: str) -> str:
+    """Text for a cell that a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _document_cells(doc: DocumentReport) -> list[str]:
+    return [safe(doc.source), _number(doc.score), doc.grade or ""]
+
+
+def _finding_cells(f: Finding) -> list[str]:
+    return [f.rule, f.name, f.category, f.severity.value, f.context,
+            "true" if f.counted else "false", points(f.weight), str(f.line), str(f.column),
+            str(f.start), str(f.end), safe(f.match), safe(f.sentence), safe(f.message)]
+
+
+def finding_rows(doc: DocumentReport) -> list[list[str]]:
+    """One row per finding (or one row for a document without any)."""
+    error = safe(doc.error.message) if doc.error else ""
+    if not doc.findings:
+        return [_document_cells(doc) + [""] * 14 + [error]]
+    return [_document_cells(doc) + _finding_cells(f) + [error] for f in doc.findings]
+
+
+def summary_row(doc: DocumentReport) -> list[str]:
+    """One row for a document."""
+    if doc.error is not None:
+        return [safe(doc.source), "", "", "", "", "", "", "", "", safe(doc.error.message)]
+    counted = len(doc.counted_findings)
+    return [safe(doc.source), _number(doc.score), doc.grade or "", safe(doc.verdict),
+            str(counted), str(len(doc.findings) - counted), str(len(doc.signals)),
+            str(len(doc.missing)), str(doc.stats.words), ""]
+
+
+class CsvRenderer:
+    """CSV rows as each document finishes; the header (after the BOM) comes first."""
+
+    def __init__(self, stream: TextIO, context: RenderContext) -> None:
+        self.stream = stream
+        self.summary_only = context.summary_only
+        self.writer = csv.writer(stream, lineterminator="\r\n")
+        self.started = False
+
+    def _start(self) -> None:
+        if not self.started:
+            self.started = True
+            self.stream.write(BOM)
+            self.writer.writerow(SUMMARY_COLUMNS if self.summary_only else FINDING_COLUMNS)
+
+    def document(self, doc: DocumentReport) -> None:
+        self._start()
+        if self.summary_only:
+            self.writer.writerow(summary_row(doc))
+        else:
+            self.writer.writerows(finding_rows(doc))
+        self.stream.flush()
+
+    def finish(self, report: Report) -> None:
+        self._start()
