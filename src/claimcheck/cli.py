@@ -6,8 +6,12 @@ Exit codes: 0 checked and nothing crossed the failure threshold; 1 a document cr
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
+import signal
 import sys
+import threading
 import traceback
 from enum import StrEnum
 from pathlib import Path
@@ -137,9 +141,11 @@ def check(
     try:
         settings = _settings(ctx, given)
         code = _run_check(settings)
+    except KeyboardInterrupt:
+        _interrupted()  # before typer turns it into a normal exit that waits for workers
+    except BrokenPipeError:
+        _broken_pipe()  # the reader (e.g. `head`) has all it wants
     except (ClaimcheckError, OSError) as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise
         _fail(exc)
     raise typer.Exit(code)
 
@@ -201,7 +207,7 @@ def _run_check(s: dict) -> int:
         typer.echo(f"claimcheck: skipped files of other types: {counts}", err=True)
     from .render import RenderContext, make_renderer
 
-    out = _open_output(output) if to_file else sys.stdout
+    out = _open_output(output) if to_file else _FdWriter(sys.stdout)
     try:
         renderer = make_renderer(fmt.value, out, RenderContext(
             __version__, checker.rules.version, color=False if to_file else color,
@@ -210,7 +216,8 @@ def _run_check(s: dict) -> int:
         for report in _checked(checker, collected.documents, s["jobs"], s["model"],
                                progress=to_file or not sys.stdout.isatty()):
             reports.append(report)
-            renderer.document(report)
+            with _whole_writes():
+                renderer.document(report)
         full = checker.report(reports)
         renderer.finish(full)
         out.flush()
@@ -248,6 +255,69 @@ def _checked(checker, documents: list, jobs: int, model: str | None, progress: b
         for report in reports:
             bar.advance(task)
             yield report
+
+
+class _FdWriter(io.TextIOBase):
+    """Standard output written with os.write until every byte is out.
+
+    Python's buffered stdout can drop the rest of a large write to a full pipe when a signal
+    (Ctrl-C) arrives mid-write; a JSONL line must never be cut, so we write the bytes ourselves.
+    """
+
+    _LIMIT = 1 << 16
+
+    def __init__(self, stream) -> None:  # type: ignore[no-untyped-def]
+        super().__init__()
+        stream.flush()
+        self._stream = stream
+        self._fd = stream.fileno()
+        self._parts: list[str] = []
+        self._size = 0
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return "utf-8"
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._fd
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self._parts.append(text)
+        self._size += len(text)
+        if self._size >= self._LIMIT:
+            self.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self._parts:
+            return
+        data = memoryview("".join(self._parts).encode("utf-8", "replace"))
+        self._parts.clear()
+        self._size = 0
+        while data:
+            data = data[os.write(self._fd, data):]
+
+
+@contextlib.contextmanager
+def _whole_writes():  # type: ignore[no-untyped-def]
+    """Hold Ctrl-C until the current document's output is written, so no line is cut."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pending: list[object] = []
+    previous = signal.signal(signal.SIGINT, lambda *args: pending.append(args))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if pending:
+            raise KeyboardInterrupt
 
 
 def _open_output(path: str):  # type: ignore[no-untyped-def]
@@ -457,22 +527,35 @@ def version() -> None:
     typer.echo(f"claimcheck {__version__} (rules {load_rules().version})")
 
 
+def _interrupted() -> NoReturn:
+    """Ctrl-C: what was written stays whole; leave now, not after worker pools wind down."""
+    with contextlib.suppress(Exception):
+        sys.stdout.flush()
+    with contextlib.suppress(Exception):
+        sys.stderr.write("claimcheck: interrupted\n")
+        sys.stderr.flush()
+    os._exit(EXIT_INTERRUPTED)
+
+
+def _broken_pipe() -> NoReturn:
+    """The reader closed the pipe: end quietly, without Python's complaints at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os._exit(EXIT_BROKEN_PIPE)
+
+
 def main() -> None:
     """Entry point: run the app; a closed pipe or Ctrl-C ends quietly."""
     try:
         code = app(standalone_mode=False)
     except KeyboardInterrupt:
-        typer.echo("claimcheck: interrupted", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        _interrupted()
     except BrokenPipeError:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_BROKEN_PIPE)
+        _broken_pipe()
     except Exception as exc:  # the last line of defence: one line, no traceback
         # typer bundles its own click, so its exception classes are matched by shape and name
         if type(exc).__name__ == "Abort":
-            typer.echo("claimcheck: interrupted", err=True)
-            sys.exit(EXIT_INTERRUPTED)
+            _interrupted()
         if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None),
                                                                int):
             exc.show()  # a usage error, already worded for the user
@@ -482,4 +565,6 @@ def main() -> None:
         typer.echo(f"claimcheck: internal error: {type(exc).__name__}: {exc} "
                    "(run with --verbose for details)", err=True)
         sys.exit(EXIT_ERROR)
+    if code == EXIT_INTERRUPTED:  # typer's own Ctrl-C handling elsewhere
+        _interrupted()
     sys.exit(code if isinstance(code, int) else EXIT_OK)

@@ -9,6 +9,7 @@ all before it are done.
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
@@ -22,6 +23,7 @@ _worker: Checker | None = None
 
 def _init(rules: RuleSet, model: str | None) -> None:
     global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if _worker is None:
         _worker = Checker(rules, model=model)
 
@@ -39,9 +41,18 @@ def check_parallel(checker: Checker, documents: Iterable[Document], jobs: int,
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":
         _worker = checker  # inherited by the forked workers
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
+                               initargs=(checker.rules, model))
     try:
-        with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
-                                 initargs=(checker.rules, model)) as pool:
-            yield from pool.map(_check, documents, chunksize=4)
+        yield from pool.map(_check, documents, chunksize=4)
+    except BaseException:
+        # Ctrl-C or a closed pipe: stop now, without waiting for queued documents
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        raise
+    else:
+        pool.shutdown()
     finally:
         _worker = None

@@ -23,9 +23,17 @@ _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 _MAX_SENTENCE = 320
 
 
+class _Console(Console):
+    """A rich Console that leaves a closed pipe to the caller (rich would exit with 1)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def make_console(stream: TextIO, color: bool | None = None) -> Console:
     """A console for ``stream``; colour follows the terminal unless forced."""
-    return Console(file=stream, highlight=False, soft_wrap=False, emoji=False,
+    return _Console(file=stream, highlight=False, soft_wrap=False, emoji=False,
                    no_color=None if color is None else not color,
                    force_terminal=color if color else None)
 
