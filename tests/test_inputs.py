@@ -580,3 +580,12 @@ def test_iter_documents_is_lazy(tmp_path):
 
 if __name__ == "__main__":  # regenerate the sample brochure
     (ROOT / "samples" / "brochure.pdf").write_bytes(make_pdf(BROCHURE))
+
+
+def test_pdf_findings_carry_their_page():
+    from claimcheck.api import check_documents
+
+    report = check_documents([SAMPLES / "brochure.pdf"])
+    pages = {f.page for f in report.documents[0].findings}
+    assert pages == {1, 2}
+    assert all(f.to_dict()["page"] in (1, 2) for f in report.documents[0].findings)

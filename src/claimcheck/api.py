@@ -6,6 +6,7 @@ and ``check_documents`` then run extract -> match -> context -> score for each d
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from functools import lru_cache
@@ -70,6 +71,8 @@ class Checker:
                                   f"Could not check this input: {document.error.message}",
                                   error=document.error, notes=document.notes)
         report = self.check_text(document.text, document.source)
+        if document.pages:
+            report = _with_pages(report, document.pages)
         return replace(report, notes=document.notes) if document.notes else report
 
     def check_documents(self, documents: Iterable[Document]) -> Iterator[DocumentReport]:
@@ -139,6 +142,15 @@ class Checker:
                               text=analysis.text)
 
 
+def _with_pages(report: DocumentReport, pages: Sequence[int]) -> DocumentReport:
+    """Give each finding and signal the (1-based) page its offset falls on."""
+    return replace(
+        report,
+        findings=tuple(replace(f, page=bisect_right(pages, f.start)) for f in report.findings),
+        signals=tuple(replace(s, page=bisect_right(pages, s.start)) for s in report.signals),
+    )
+
+
 def _drop_overlaps(red: list) -> list:
     """One claim, one finding: of overlapping matches in the same category keep the longest.
 
@@ -184,15 +196,15 @@ def check_text(text: str, source: str = "<text>", *, checker: Checker | None = N
 def check_documents(documents: Sequence[Document | str | Path], *,
                     checker: Checker | None = None, model: str | None = None) -> Report:
     """Check many documents (Document objects, texts, or paths) and return one report."""
-    from .ingest import read_file
+    from .ingest import iter_documents
 
     checker = checker or _default_checker(model)
-    docs = []
+    docs: list[Document] = []
     for n, item in enumerate(documents):
         if isinstance(item, Document):
             docs.append(item)
         elif isinstance(item, Path):
-            docs.append(read_file(item))
+            docs.extend(iter_documents([str(item)], skipped={}))
         else:
             docs.append(Document(f"<text {n + 1}>", item))
     return checker.report(checker.check_documents(docs))

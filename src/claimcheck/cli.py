@@ -90,10 +90,12 @@ ConfigOpt = Annotated[Path | None, typer.Option(
 def check(
     ctx: typer.Context,
     inputs: Annotated[list[str] | None, typer.Argument(
-        help="Files, folders (searched for .txt .md .html .htm), or - for stdin. "
-        "With none, reads piped stdin.", show_default=False)] = None,
+        help="Files, folders (searched for .txt .md .html .htm .csv .jsonl .pdf), URLs "
+        "(http/https), or - for stdin. With none, reads piped stdin.",
+        show_default=False)] = None,
     format: Annotated[Format | None, typer.Option(
-        "--format", "-f", help="text (default on a terminal), json (default otherwise), jsonl.",
+        "--format", "-f", help="text (default on a terminal), json (default otherwise), "
+        "jsonl, line, csv, markdown, html, sarif or github.",
         show_default=False)] = None,
     rules: RulesOpt = None,
     disable: DisableOpt = None,
@@ -178,7 +180,7 @@ def _settings(ctx: typer.Context, given: dict) -> dict:
 
 def _run_check(s: dict) -> int:
     from .api import Checker
-    from .ingest import InputOptions, collect
+    from .ingest import InputOptions, collect, input_format
     from .models import Severity
 
     inputs, output, color = s["inputs"] or [], s["output"], s["color"]
@@ -186,6 +188,7 @@ def _run_check(s: dict) -> int:
         input_format=s["input_format"], text_field=s["text_field"], id_field=s["id_field"],
         include=tuple(s["include"] or ()), exclude=tuple(s["exclude"] or ()),
         max_bytes=s["max_bytes"], timeout=float(s["timeout"]))
+    input_format(options)  # a bad --input-format fails before spaCy loads
 
     if not inputs:
         if sys.stdin is None or sys.stdin.closed:
@@ -201,7 +204,8 @@ def _run_check(s: dict) -> int:
         typer.echo(f"claimcheck: note: {checker.note}", err=True)
     collected = collect(inputs, options)
     if not collected.documents:
-        raise UsageError("no checkable files found (looked for .txt .md .html .htm)")
+        raise UsageError("no checkable files found (looked for .txt .md .markdown .text .html "
+                         ".htm .csv .jsonl .pdf)")
     if collected.skipped:
         counts = ", ".join(f"{n} {suffix}" for suffix, n in sorted(collected.skipped.items()))
         typer.echo(f"claimcheck: skipped files of other types: {counts}", err=True)

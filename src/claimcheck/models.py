@@ -126,6 +126,7 @@ class Finding:
     why: str
     ask: str
     sentence_start: int = 0  # offset of ``sentence`` in the text, for renderers
+    page: int | None = None  # PDF inputs: the 1-based page
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -140,6 +141,7 @@ class Finding:
             "end": self.end,
             "line": self.line,
             "column": self.column,
+            "page": self.page,
             "similarity": self.similarity,
             "context": self.context,
             "cue": self.cue,
@@ -165,6 +167,7 @@ class Signal:
     column: int
     weight: float
     sentence_start: int = 0
+    page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -176,6 +179,7 @@ class Signal:
             "end": self.end,
             "line": self.line,
             "column": self.column,
+            "page": self.page,
             "weight": self.weight,
         }
 
