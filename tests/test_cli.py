@@ -185,3 +185,23 @@ def test_python_api_returns_the_same_report_objects():
     batch = check_documents(["Experimental treatment; risks include infection.",
                              SAMPLES / "marketing-clinic.txt"])
     assert len(batch.documents) == 2 and batch.documents[1].source.endswith(".txt")
+
+
+def test_at_a_terminal_with_no_input_it_asks_for_a_paste_then_checks_it():
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    master, slave = os.openpty()  # stdin is a terminal; stdout stays a pipe
+    proc = subprocess.Popen([sys.executable, "-m", "claimcheck", "check", "-f", "json"],
+                            stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=ROOT)
+    os.close(slave)
+    os.write(master, b"Our stem cells are a guaranteed cure.\n\x04")
+    out, err = proc.communicate(timeout=120)
+    os.close(master)
+    assert b"Ctrl-D" in err
+    doc = json.loads(out)["documents"][0]
+    assert doc["source"] == "<stdin>" and doc["findings"][0]["rule"] == "CURE001"
