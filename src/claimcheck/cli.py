@@ -59,6 +59,7 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Show tracebac
 
 
 def _fail(error: BaseException) -> NoReturn:
+    """One line for the user (the traceback too with --verbose), then exit 2."""
     if _state["verbose"]:
         traceback.print_exc()
     if isinstance(error, ClaimcheckError):
@@ -66,7 +67,7 @@ def _fail(error: BaseException) -> NoReturn:
     else:
         typer.echo(f"claimcheck: internal error: {type(error).__name__}: {error} "
                    "(run with --verbose for details)", err=True)
-    raise typer.Exit(EXIT_ERROR)
+    sys.exit(EXIT_ERROR)
 
 
 def _ruleset(rules: list[Path] | None, disable: list[str] | None, severity: list[str] | None):  # type: ignore[no-untyped-def]
@@ -341,19 +342,12 @@ def rules_list(
 ) -> None:
     """List the rules in force: id, name, category, severity."""
     _state["verbose"] = verbose
-    try:
-        ruleset = _ruleset(rules, disable, None)
-    except ClaimcheckError as exc:
-        _fail(exc)
+    ruleset = _ruleset(rules, disable, None)
     if format is not Format.text:
-        import json
-
-        json.dump({"rules_version": ruleset.version,
-                   "rules": [{"id": r.id, "name": r.name, "category": r.category,
-                              "kind": r.kind.value, "severity": r.severity.value,
-                              "summary": r.summary} for r in ruleset.rules]},
-                  sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        _print_json({"rules_version": ruleset.version,
+                     "rules": [{"id": r.id, "name": r.name, "category": r.category,
+                                "kind": r.kind.value, "severity": r.severity.value,
+                                "summary": r.summary} for r in ruleset.rules]})
         return
     from rich.table import Table
 
@@ -379,15 +373,9 @@ def rules_show(
 ) -> None:
     """Everything about one rule: why, what to ask, sources, patterns, examples."""
     _state["verbose"] = verbose
-    try:
-        rule = _find_rule(rule_id, rules)
-    except ClaimcheckError as exc:
-        _fail(exc)
+    rule = _find_rule(rule_id, rules)
     if format is not Format.text:
-        import json
-
-        json.dump(rule.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        _print_json(rule.to_dict())
         return
     _print_rule(rule, detailed=True)
 
@@ -400,11 +388,15 @@ def explain(
 ) -> None:
     """Explain in plain words why a red flag matters and what to ask the clinic."""
     _state["verbose"] = verbose
-    try:
-        rule = _find_rule(rule_id, rules)
-    except ClaimcheckError as exc:
-        _fail(exc)
+    rule = _find_rule(rule_id, rules)
     _print_rule(rule, detailed=False)
+
+
+def _print_json(data: object) -> None:
+    import json
+
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")
 
 
 def _find_rule(rule_id: str, rules: list[Path] | None):  # type: ignore[no-untyped-def]
@@ -457,19 +449,16 @@ def rules_test(
     verbose: VerboseOpt = False,
 ) -> None:
     """Run every rule's examples; exit 1 if any flag example is missed or pass example hit."""
-    _state["verbose"] = verbose
-    try:
-        from .api import Checker
-        from .rules import load_rules
-        from .ruletest import example_failures
+    from .api import Checker
+    from .rules import load_rules
+    from .ruletest import example_failures
 
-        ruleset = load_rules(paths or [])
-        user_files = {str(p) for p in paths or []}
-        tested = [r for r in ruleset.rules if not paths or r.file in user_files
-                  or any(r.file.startswith(f.rstrip("/") + "/") for f in user_files)]
-        failures = example_failures(Checker(ruleset), tested)
-    except ClaimcheckError as exc:
-        _fail(exc)
+    _state["verbose"] = verbose
+    ruleset = load_rules(paths or [])
+    user_files = {str(p) for p in paths or []}
+    tested = [r for r in ruleset.rules if not paths or r.file in user_files
+              or any(r.file.startswith(f.rstrip("/") + "/") for f in user_files)]
+    failures = example_failures(Checker(ruleset), tested)
     examples = sum(len(r.examples_flag) + len(r.examples_pass) for r in tested)
     for failure in failures:
         typer.echo(str(failure))
@@ -489,11 +478,8 @@ def show_config(
     from .config import KEYS, find_config, load_config
 
     _state["verbose"] = verbose
-    try:
-        path = config or find_config()
-        cfg = load_config(path)
-    except ClaimcheckError as exc:
-        _fail(exc)
+    path = config or find_config()
+    cfg = load_config(path)
     params = {p.name: p for p in typer.main.get_command(app).commands["check"].params}
     rows = []
     for key in KEYS:
@@ -503,12 +489,8 @@ def show_config(
             default = params[key].default if key in params else None
             rows.append((key, default, "default"))
     if format is not Format.text:
-        import json
-
-        json.dump({"config_file": str(path) if path else None,
-                   "settings": {k: {"value": v, "source": src} for k, v, src in rows}},
-                  sys.stdout, indent=2, default=str)
-        sys.stdout.write("\n")
+        _print_json({"config_file": str(path) if path else None,
+                     "settings": {k: {"value": v, "source": src} for k, v, src in rows}})
         return
     from rich.table import Table
 
@@ -556,6 +538,8 @@ def main() -> None:
         _interrupted()
     except BrokenPipeError:
         _broken_pipe()
+    except ClaimcheckError as exc:
+        _fail(exc)
     except Exception as exc:  # the last line of defence: one line, no traceback
         # typer bundles its own click, so its exception classes are matched by shape and name
         if type(exc).__name__ == "Abort":
