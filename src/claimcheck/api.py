@@ -6,6 +6,7 @@ and ``check_documents`` then run extract -> match -> context -> score for each d
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -18,10 +19,11 @@ from .disclosures import missing_disclosures
 from .extract import Analysis, Pipeline
 from .ingest import Document
 from .match import PatternSet, PatternSpec
-from .models import DocumentReport, Finding, Kind, Report, Rule, Signal, Stats
+from .models import DocumentReport, ErrorInfo, Finding, Kind, Report, Rule, Signal, Stats
 from .rules import RuleSet, load_rules
 from .scoring import EMPTY_VERDICT, SIGNAL_POINTS, Credit, Hit, score_document
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _NOT_COUNTED_LABEL = {
     "negated": "mentioned, not claimed (denied)",
     "warning": "mentioned, not claimed (warned against)",
@@ -63,6 +65,9 @@ class Checker:
 
     def check_text(self, text: str, source: str = "<text>") -> DocumentReport:
         """Check one text and return its report."""
+        # a lone surrogate (from a broken decoder upstream) cannot be tokenized or printed;
+        # U+FFFD takes its place one for one, so offsets stay the same
+        text = _SURROGATES.sub("\ufffd", text)
         return self._report(source, self.pipeline.analyse(text))
 
     def check_document(self, document: Document) -> DocumentReport:
@@ -76,9 +81,18 @@ class Checker:
         return replace(report, notes=document.notes) if document.notes else report
 
     def check_documents(self, documents: Iterable[Document]) -> Iterator[DocumentReport]:
-        """Check documents in order, yielding each report as soon as it is ready."""
+        """Check documents in order, yielding each report as soon as it is ready.
+
+        A document that makes the checker fail becomes an error record; the rest go on.
+        """
         for document in documents:
-            yield self.check_document(document)
+            try:
+                yield self.check_document(document)
+            except Exception as exc:  # a bug must cost one document, not the batch
+                error = ErrorInfo("internal", f"internal error: {type(exc).__name__}: {exc}")
+                yield DocumentReport(document.source, None, None,
+                                     f"Could not check this input: {error.message}",
+                                     error=error, notes=document.notes)
 
     def report(self, documents: Iterable[DocumentReport]) -> Report:
         return Report(tuple(documents), __version__, self.rules.version)

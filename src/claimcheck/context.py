@@ -18,7 +18,7 @@ from typing import Any
 from .errors import RuleFileError
 from .extract import Analysis
 from .match import PatternSpec, RawMatch
-from .rules import load_yaml, token_pattern
+from .rules import LINE, load_yaml, token_pattern
 
 #: strongest first; "asserted" is what is left when nothing covers a match
 PRIORITY = ("warning", "quoted", "negated", "question", "conditional", "hedged")
@@ -40,7 +40,7 @@ _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothi
 _CUES_FILE = "data/cues.yaml"
 _GROUP_KEYS = {
     "type", "direction", "scope", "window", "patterns", "not_after", "not_before", "refutes",
-    "__line__",
+    LINE,
 }
 
 
@@ -86,7 +86,7 @@ def load_cues() -> CueTable:
                 specs.append(PatternSpec(key, phrase=entry, similarity=100.0, file=file))
             else:
                 fail = _failer(file, key)
-                tokens = token_pattern(entry.get("tokens"), fail, item.get("__line__"))
+                tokens = token_pattern(entry.get("tokens"), fail, item.get(LINE))
                 specs.append(PatternSpec(key, tokens=tokens, similarity=100.0, file=file))
     terminators = frozenset(str(t).lower() for t in data.get("terminators", []))
     return CueTable(terminators, tuple(groups), tuple(specs))
@@ -105,10 +105,10 @@ def _group(item: Any, file: str, n: int) -> CueGroup:
         raise fail("cues", "each cue group is a mapping")
     unknown = set(item) - _GROUP_KEYS
     if unknown:
-        raise fail(sorted(unknown)[0], "unknown key", item.get("__line__"))
+        raise fail(sorted(unknown)[0], "unknown key", item.get(LINE))
     kind = item.get("type")
     if kind not in SCOPED_TYPES | SPECIAL_TYPES:
-        raise fail("type", f"unknown cue type {kind!r}", item.get("__line__"))
+        raise fail("type", f"unknown cue type {kind!r}", item.get(LINE))
     direction = item.get("direction", "forward")
     scope = item.get("scope", "clause")
     if direction not in ("forward", "backward") or scope not in ("clause", "sentence"):

@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Any
 
 from .errors import RuleFileError
-from .rules import CATEGORIES, load_yaml
+from .rules import CATEGORIES, LINE, load_yaml
 
 #: red-flag categories that promote a treatment (a lone call to action does not count)
 BENEFIT_CATEGORIES = frozenset({
@@ -21,7 +21,7 @@ BENEFIT_CATEGORIES = frozenset({
     "root-cause", "regulatory", "pay-to-participate", "provider",
 })
 _FILE = "data/missing.yaml"
-_KEYS = {"id", "name", "satisfied_by", "weight", "message", "why", "ask", "__line__"}
+_KEYS = {"id", "name", "satisfied_by", "weight", "message", "why", "ask", LINE}
 
 
 @dataclass(frozen=True)
@@ -58,9 +58,9 @@ def load_checks() -> tuple[MissingCheck, ...]:
     data = load_yaml(resources.files("claimcheck").joinpath(_FILE).read_text("utf-8"), file)
     checks = []
     for item in data or []:
-        line = item.get("__line__")
+        line = item.get(LINE)
         unknown = set(item) - _KEYS
-        if unknown or not _KEYS - {"__line__"} <= set(item):
+        if unknown or not _KEYS - {LINE} <= set(item):
             raise RuleFileError(file, "a check has id, name, satisfied_by, weight, message, "
                                 "why and ask", rule=item.get("id"), line=line)
         bad = [c for c in item["satisfied_by"] if c not in CATEGORIES]

@@ -85,18 +85,37 @@ def decode(raw: bytes, source: str) -> str | ErrorInfo:
 
 def decode_charset(raw: bytes, source: str, charset: str | None) -> str | ErrorInfo:
     """Decode with a declared charset (e.g. from Content-Type); without one, as ``decode``."""
-    if charset:
+    name = _text_codec(charset) if charset else None
+    if name and name not in ("utf-8", "utf-8-sig"):
         try:
-            name = codecs.lookup(charset).name
-        except LookupError:
-            name = "utf-8"  # an unknown label: fall back to the rules for files
-        if name not in ("utf-8", "utf-8-sig"):
-            try:
-                return raw.decode(name)
-            except UnicodeDecodeError as exc:
-                return ErrorInfo("decode", f"not valid {charset} text as declared (invalid byte "
-                                 f"0x{raw[exc.start]:02x} at offset {exc.start})")
+            return no_surrogates(raw.decode(name))
+        except UnicodeDecodeError as exc:
+            return ErrorInfo("decode", f"not valid {charset} text as declared (invalid byte "
+                             f"0x{raw[exc.start]:02x} at offset {exc.start})")
+        except (UnicodeError, LookupError, ValueError):  # e.g. Python's 'undefined' codec
+            return ErrorInfo("decode", f"cannot decode it as {charset}, the charset it declares")
     return decode(raw, source)
+
+
+def _text_codec(charset: str) -> str | None:
+    """The Python codec for a declared charset; None for an unknown label or a codec that is not
+    a text encoding ('base64', 'rot13', 'zlib'... a page or server may say anything)."""
+    try:
+        info = codecs.lookup(charset)
+    except (LookupError, ValueError):
+        return None
+    return info.name if getattr(info, "_is_text_encoding", True) else None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def no_surrogates(text: str) -> str:
+    """Lone surrogates (from JSON escapes or odd codecs) -> U+FFFD; offsets stay the same.
+
+    No UTF-8 writer (or spaCy's string store) accepts them, so one would end the whole run.
+    """
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def document_from_bytes(raw: bytes, source: str, *, html: bool | None = None,
@@ -136,7 +155,12 @@ def _from_bytes(raw: bytes, source: str, kind: str, max_bytes: int,
 def _meta_charset(raw: bytes) -> str | None:
     """The charset an HTML page declares in a <meta> tag near its top, if any."""
     match = _META_CHARSET.search(raw[:4096])
-    return match.group(1).decode("ascii") if match else None
+    if not match:
+        return None
+    label = match.group(1).decode("ascii")
+    # HTML's rule: a page whose <meta> can be read as ASCII is not UTF-16/32, whatever it says
+    name = _text_codec(label) or ""
+    return None if name.startswith(("utf-16", "utf-32")) else label
 
 
 def _pdf_document(raw: bytes, source: str) -> Document:

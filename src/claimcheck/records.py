@@ -15,7 +15,7 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from .ingest import Document
+from .ingest import Document, no_surrogates
 from .models import ErrorInfo
 
 #: error type of "the file has no such text column"; a folder scan skips such CSVs
@@ -33,7 +33,7 @@ def _row_source(source: str, ident: Any, n: int) -> str:
     if isinstance(ident, (int, float)):
         return f"{source}:{ident}"
     if isinstance(ident, str) and ident.strip():
-        return f"{source}:{ident.strip()}"
+        return f"{source}:{no_surrogates(ident.strip())}"
     return f"{source}:row {n}"
 
 
@@ -76,6 +76,34 @@ def iter_csv(stream: IO[bytes], source: str, *, text_field: str = "text", id_fie
         text.detach()  # leave the byte stream open: it may be stdin, closed by its owner
 
 
+class _Lines:
+    """The lines fed to ``csv.reader``, counting the quote marks of the record being read.
+
+    When the reader gives up on a record (a cell over the size limit), the rest of that record
+    is skipped: while its quote marks are unbalanced, it is still inside a quoted cell.
+    """
+
+    def __init__(self, text: IO[str]) -> None:
+        self._lines = iter(text)
+        self.quotes = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.quotes += line.count('"')
+        return line
+
+    def skip_rest_of_record(self) -> None:
+        while self.quotes % 2:
+            line = next(self._lines, None)
+            if line is None:
+                break
+            self.quotes += line.count('"')
+        self.quotes = 0
+
+
 def _csv_rows(text: IO[str], source: str, text_field: str, id_field: str,
               max_bytes: int) -> Iterator[Document]:
     row_no = 0
@@ -96,7 +124,20 @@ def _csv_rows(text: IO[str], source: str, text_field: str, id_field: str,
             return
         id_col = _column(header, id_field)
         notes = (_note(header[col]),)
-        for row in csv.reader(text, delimiter=delimiter):
+        lines = _Lines(text)
+        reader = csv.reader(lines, delimiter=delimiter)
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:  # this row is bad (e.g. a huge cell): report it, go on
+                row_no += 1
+                yield Document(f"{source}:row {row_no}", error=_csv_error(exc, row_no, max_bytes))
+                lines.skip_rest_of_record()
+                reader = csv.reader(lines, delimiter=delimiter)
+                continue
+            lines.quotes = 0
             if not row:
                 continue  # a blank line is not a row
             row_no += 1
@@ -114,13 +155,17 @@ def _csv_rows(text: IO[str], source: str, text_field: str, id_field: str,
         yield Document(source, error=ErrorInfo("decode", (
             f"not UTF-8 text after data row {row_no} (invalid byte 0x{exc.object[exc.start]:02x}"
             "); convert it to UTF-8 first")))
-    except csv.Error as exc:
-        message = str(exc)
-        kind = "too_large" if "field larger" in message else "csv"
-        if kind == "too_large":
-            message = f"a cell is larger than the --max-bytes limit of {max_bytes:,}"
-        yield Document(f"{source}:row {row_no + 1}", error=ErrorInfo(
-            kind, f"{message}; stopped reading this file at data row {row_no + 1}"))
+    except csv.Error as exc:  # in the header row
+        yield Document(source, error=_csv_error(exc, 0, max_bytes))
+
+
+def _csv_error(exc: csv.Error, row_no: int, max_bytes: int) -> ErrorInfo:
+    where = f"data row {row_no}" if row_no else "the header row"
+    message = " ".join(str(exc).split())
+    if "field larger" in message:
+        return ErrorInfo("too_large", f"{where} has a cell larger than the --max-bytes limit "
+                         f"of {max_bytes:,}; skipped")
+    return ErrorInfo("csv", f"{where} cannot be read ({message}); skipped")
 
 
 def _column(header: list[str], name: str) -> int | None:
@@ -173,13 +218,18 @@ def iter_jsonl(stream: IO[bytes], source: str, *, text_field: str = "text",
             yield Document(where, error=ErrorInfo(
                 "jsonl", f"line {line_no} is nested too deeply to read"))
             continue
+        except ValueError as exc:  # e.g. an integer of more than 4300 digits
+            detail = " ".join(str(exc).split())[:120]
+            yield Document(where, error=ErrorInfo(
+                "jsonl", f"line {line_no} cannot be read as JSON ({detail})"))
+            continue
         if not isinstance(obj, dict):
             yield Document(where, error=ErrorInfo(
                 "jsonl", f"line {line_no} is a JSON {_json_kind(obj)}, not an object"))
             continue
         ident = obj.get(id_field)
         if text_field not in obj:
-            keys = ", ".join(map(str, obj)) or "none"
+            keys = no_surrogates(", ".join(map(str, obj))) or "none"
             yield Document(_row_source(source, ident, line_no), error=ErrorInfo(
                 "jsonl", f"line {line_no} has no '{text_field}' key (its keys: {keys})"))
             continue
@@ -189,7 +239,7 @@ def iter_jsonl(stream: IO[bytes], source: str, *, text_field: str = "text",
                 "jsonl", f"line {line_no}: '{text_field}' is a JSON {_json_kind(value)}, "
                 "not a string"))
             continue
-        yield Document(_row_source(source, ident, line_no), value, notes=notes)
+        yield Document(_row_source(source, ident, line_no), no_surrogates(value), notes=notes)
 
 
 def _json_kind(value: Any) -> str:

@@ -70,7 +70,24 @@ _STRING_ATTRS = {"ORTH", "TEXT", "LOWER", "LEMMA", "NORM", "SHAPE"}
 _VALUE_PREDICATES = {"IN", "NOT_IN", "REGEX", "==", ">=", "<=", ">", "<", "!="}
 _ID_RE = re.compile(r"^[A-Z]+[0-9]{3}$")
 _NAME_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
-_LINE = "__line__"
+class _LineKey(str):
+    """The key under which the loader records a mapping's line: YAML cannot write this object,
+    so a user's own "__line__" key is just an unknown key."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __ne__(self, other: object) -> bool:
+        return other is not self
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+LINE = _LineKey("__line__")
+_LINE = LINE
 _MAX_REGEX = 200
 
 
@@ -215,8 +232,10 @@ class _LineLoader(yaml.SafeLoader):
 
 
 # YAML 1.1 reads bare no/yes/on/off as booleans; in rule files "no" is a word ({LOWER: no}).
+# Dates stay text too (PyYAML would build datetime objects, and fail on 2001-02-30).
+_WORD_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
 _LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _WORD_TAGS]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _LineLoader.add_implicit_resolver(
@@ -255,8 +274,14 @@ def load_yaml(text: str, file: str, *, fast: bool = False) -> Any:
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
         raise RuleFileError(file, f"YAML error: {problem}", line=line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise RuleFileError(file, f"YAML error: {exc.reason} (character {exc.character!r})",
+                            line=line) from None
     except yaml.YAMLError as exc:
-        raise RuleFileError(file, f"YAML error: {exc}") from None
+        raise RuleFileError(file, "YAML error: " + " ".join(str(exc).split())) from None
+    except RecursionError:
+        raise RuleFileError(file, "YAML error: nested too deeply") from None
 
 
 def _rule(item: Any, file: str, index: int) -> Rule:
@@ -340,6 +365,9 @@ def _sources(value: Any, fail) -> tuple[Source, ...]:  # type: ignore[no-untyped
                 raise fail(f"sources.{key}", "unknown key (allowed: seed, url, title, quote)", at)
         if not (src.get("seed") or src.get("url")):
             raise fail("sources", "each source needs a seed file name or a url", at)
+        for key in ("seed", "url", "title"):
+            if key in src and not isinstance(src[key], str):
+                raise fail(f"sources.{key}", "must be text", at)
         quote = src.get("quote")
         if not isinstance(quote, str) or not quote.strip():
             raise fail("sources.quote", "each source quotes a few words", at)
@@ -385,7 +413,7 @@ def token_pattern(value: Any, fail, at: int | None) -> tuple[dict, ...]:  # type
                     f"attribute {attr!r} not allowed (rules must work without a trained "
                     f"pipeline; allowed: {', '.join(sorted(_TOKEN_ATTRS))})", at,
                 )
-            if attr == "OP" and val not in _TOKEN_OPERATORS:
+            if attr == "OP" and (not isinstance(val, str) or val not in _TOKEN_OPERATORS):
                 raise fail("patterns.tokens", f"OP must be one of ! ? + * (got {val!r})", at)
             if isinstance(val, dict):
                 _check_predicates(attr, val, fail, at)
