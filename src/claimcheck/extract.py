@@ -38,7 +38,7 @@ _CLOSERS = {'"', "”", "’", "'", ")", "]", "»"}
 _CONTINUERS = {",", ";", ":", ")", "%"}
 _HEADING_MAX_WORDS = 12
 #: longer runs of tokens without sentence punctuation are cut into pieces of at most this
-MAX_SENTENCE_TOKENS = 160
+MAX_SENTENCE_TOKENS = 80
 #: words a Title Case heading leaves in lower case
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or",
                 "the", "to", "vs", "with", "from", "into", "is", "are"}
