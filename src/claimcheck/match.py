@@ -129,6 +129,8 @@ class _Fuzzy:
     exact_words: frozenset[str]
     need: int
     cutoff: float
+    lemma_text: str
+    lower_text: str
 
 
 class PatternSet:
@@ -192,12 +194,14 @@ class PatternSet:
         ):
             return
         exact = frozenset(w for i, w in enumerate(lemmas) if i not in content)
-        entry = _Fuzzy(
-            spec, tuple(lemmas), tuple(lowers), exact, max(1, len(content) - 1), cutoff
-        )
+        # anchor on the telling words: "cell" or "patient" alone would make every sentence
+        # of a clinic page a candidate for every phrase that mentions them
+        anchors = [i for i in content if lemmas[i] not in _COMMON] or content
+        entry = _Fuzzy(spec, tuple(lemmas), tuple(lowers), exact, max(1, len(anchors) - 1),
+                       cutoff, " ".join(lemmas), " ".join(lowers))
         index = len(self._fuzzy)
         self._fuzzy.append(entry)
-        for i in content:
+        for i in anchors:
             self._anchors[lemmas[i]].append((index, i))
 
     def find(self, analysis: Analysis, fuzzy: bool = True) -> list[RawMatch]:
@@ -261,25 +265,28 @@ class PatternSet:
                     yield best
 
     def _best_window(self, entry: _Fuzzy, positions, lemmas, lowers, sentence):  # type: ignore[no-untyped-def]
+        """The best-scoring window of about the phrase's length around the anchor hits."""
         n = len(entry.lemmas)
-        phrase_lemmas = " ".join(entry.lemmas)
-        phrase_lowers = " ".join(entry.lowers)
         best: RawMatch | None = None
+        seen: set[tuple[int, int]] = set()
         for i, k in positions:
+            start = max(sentence.start, i - k)
             for length in (n, n + 1, n - 1):
-                start = max(sentence.start, i - k)
                 end = min(sentence.end, start + length)
-                if end - start < 2:
+                if end - start < 2 or (start, end) in seen:
                     continue
-                window = lemmas[start:end]
-                if not entry.exact_words.issubset(set(window) | set(lowers[start:end])):
-                    continue
+                seen.add((start, end))
+                cutoff = best.similarity if best is not None else entry.cutoff
                 score = max(
-                    fuzz.ratio(phrase_lemmas, " ".join(window)),
-                    fuzz.ratio(phrase_lowers, " ".join(lowers[start:end])),
+                    fuzz.ratio(entry.lemma_text, " ".join(lemmas[start:end]),
+                               score_cutoff=cutoff),
+                    fuzz.ratio(entry.lower_text, " ".join(lowers[start:end]),
+                               score_cutoff=cutoff),
                 )
-                if score >= entry.cutoff and (best is None or score > best.similarity):
-                    best = RawMatch(
-                        entry.spec.key, start, end, entry.spec.label, round(score, 1)
-                    )
+                if not score or (best is not None and score <= best.similarity):
+                    continue
+                # short words ("no", "not", "100") must be there exactly
+                if entry.exact_words.issubset(set(lemmas[start:end]) | set(lowers[start:end])):
+                    best = RawMatch(entry.spec.key, start, end, entry.spec.label,
+                                    round(score, 1))
         return best
