@@ -251,7 +251,6 @@ class Pipeline:
         nlp.max_length = 10**8
         self.nlp = nlp
         self.trained = model is not None and self.model_name == model
-        self.parsed = "parser" in nlp.pipe_names
         self._lemmas = _Lemmas(nlp.vocab.strings)
         self._strings: dict[int, str] = {}
 
