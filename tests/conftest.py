@@ -14,6 +14,28 @@ from claimcheck.api import Checker
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
 
+#: a valid user rule file (the README's example); tests break or extend it
+USER_RULE = """\
+- id: HYPE950
+  name: hype.quantum-healing
+  category: hype
+  severity: medium
+  summary: Uses "quantum healing" language.
+  why: It is a sales phrase with no medical meaning.
+  ask: Ask what the phrase means in measurable terms.
+  sources:
+    - url: https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance
+      title: FTC Health Products Compliance Guidance
+      quote: "competent and reliable scientific evidence"
+  patterns:
+    - quantum healing
+    - tokens: [{LEMMA: quantum}, {IS_ALPHA: true, OP: "?"}, {LEMMA: {IN: [heal, cure]}}]
+  similarity: 90
+  examples:
+    flag: [Experience quantum healing at our spa.]
+    pass: [There is no such thing as quantum healing.]
+"""
+
 
 @pytest.fixture(scope="session")
 def checker() -> Checker:

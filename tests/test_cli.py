@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import SAMPLES, run_cli
+from conftest import SAMPLES, USER_RULE, run_cli
 
 DOC_KEYS = {"source", "score", "grade", "verdict", "findings", "signals", "missing", "stats",
             "error"}
@@ -133,23 +133,7 @@ def test_fail_on_severity(tmp_path):
 
 def test_user_rules_disable_and_severity(tmp_path):
     rule_file = tmp_path / "mine.yaml"
-    rule_file.write_text("""\
-- id: HYPE950
-  name: hype.quantum-healing
-  category: hype
-  severity: medium
-  summary: Uses "quantum healing" language.
-  why: It is a sales phrase with no medical meaning.
-  ask: Ask what the phrase means in measurable terms.
-  sources:
-    - url: https://www.ftc.gov/
-      title: FTC health claims guidance
-      quote: "competent and reliable scientific evidence"
-  patterns: [quantum healing]
-  examples:
-    flag: [Experience quantum healing today.]
-    pass: [Nothing of the kind here.]
-""", encoding="utf-8")
+    rule_file.write_text(USER_RULE, encoding="utf-8")
     text = tmp_path / "t.txt"
     text.write_text("Experience quantum healing at our spa.", encoding="utf-8")
     doc = json.loads(run_cli("check", "-f", "json", "--rules", str(rule_file),

@@ -13,6 +13,7 @@ import signal
 from contextlib import contextmanager
 
 import pytest
+from conftest import USER_RULE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -26,28 +27,10 @@ FUZZ = settings(max_examples=100, deadline=None, derandomize=True, database=None
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 SECONDS = 10  # per example: far more than any of them takes; a hang fails the test
 
-VALID_RULE = """\
-- id: HYPE950
-  name: hype.quantum-healing
-  category: hype
-  severity: medium
-  summary: Uses "quantum healing" language.
-  why: It is a sales phrase with no medical meaning.
-  ask: Ask what the phrase means in measurable terms.
-  sources:
-    - url: https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance
-      title: FTC Health Products Compliance Guidance
-      quote: "competent and reliable scientific evidence"
-  patterns:
-    - quantum healing
-    - tokens: [{LEMMA: quantum}, {IS_ALPHA: true, OP: "?"}, {LEMMA: {IN: [heal, cure]}}]
-    - tokens: [{LOWER: {REGEX: "^heal(ing|s)?$"}}, {LIKE_NUM: true, OP: "*"}]
-  similarity: 90
-  counts_in: [question]
-  examples:
-    flag: [Experience quantum healing at our spa.]
-    pass: [There is no such thing as quantum healing.]
-"""
+VALID_RULE = USER_RULE.replace(
+    "  similarity: 90\n",
+    '    - tokens: [{LOWER: {REGEX: "^heal(ing|s)?$"}}, {LIKE_NUM: true, OP: "*"}]\n'
+    "  similarity: 90\n  counts_in: [question]\n")
 #: characters and snippets that mean something to YAML or to the rule schema
 YAML_BITS = ["\n", "  ", "- ", ": ", "#", "&a ", "*a", "!!str ", "!!binary ", "? ", "|", ">",
              "[", "]", "{", "}", ",", "'", '"', "\t", "\\", "%YAML 1.1\n", "---\n", "...\n",

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 import test_signals as signals
-from conftest import SAMPLES, run_cli
+from conftest import SAMPLES, USER_RULE, run_cli
 
 CLAIM = "Our stem cells are a guaranteed cure."  # one counted red flag: CURE001
 GOOD_TEXT = CLAIM + "\n"
@@ -32,26 +32,7 @@ NET_ENV = {"NO_PROXY": "*", "no_proxy": "*", "http_proxy": "", "HTTP_PROXY": "",
 MB = 1024 * 1024
 
 #: a valid rule file (the README's example); the rule-file rows break it in one way each
-RULE = """\
-- id: HYPE950
-  name: hype.quantum-healing
-  category: hype
-  severity: medium
-  summary: Uses "quantum healing" language.
-  why: It is a sales phrase with no medical meaning.
-  ask: Ask what the phrase means in measurable terms.
-  sources:
-    - url: https://www.ftc.gov/business-guidance/resources/health-products-compliance-guidance
-      title: FTC Health Products Compliance Guidance
-      quote: "competent and reliable scientific evidence"
-  patterns:
-    - quantum healing
-    - tokens: [{LEMMA: quantum}, {IS_ALPHA: true, OP: "?"}, {LEMMA: {IN: [heal, cure]}}]
-  similarity: 90
-  examples:
-    flag: [Experience quantum healing at our spa.]
-    pass: [There is no such thing as quantum healing.]
-"""
+RULE = USER_RULE
 BILLION_LAUGHS = "".join(
     ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]\n']
     + [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]\n" for n in range(1, 10)])
