@@ -188,12 +188,6 @@ def html_to_text(html: str) -> str:
     return convert(html)
 
 
-def read_stdin(max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
-    """Standard input as one document (HTML and PDF sniffed)."""
-    raw = sys.stdin.buffer.read(max_bytes + 1)
-    return document_from_bytes(raw, "<stdin>", max_bytes=max_bytes)
-
-
 def _open_error(exc: OSError) -> ErrorInfo:
     if isinstance(exc, IsADirectoryError):
         return ErrorInfo("read", "is a directory")

@@ -30,12 +30,48 @@ class Renderer(Protocol):
     def finish(self, report: Report) -> None: ...
 
 
+class WholeRunRenderer:
+    """Base for formats written once, at the end: subclasses define ``render(report)``."""
+
+    def __init__(self, stream: TextIO, context: RenderContext) -> None:
+        self.stream = stream
+        self.context = context
+
+    def render(self, report: Report) -> str:
+        raise NotImplementedError
+
+    def document(self, doc: DocumentReport) -> None:
+        pass
+
+    def finish(self, report: Report) -> None:
+        self.stream.write(self.render(report))
+
+
+class LineRenderer:
+    """Base for formats written line by line as each document finishes: define ``lines(doc)``."""
+
+    def __init__(self, stream: TextIO, context: RenderContext) -> None:
+        self.stream = stream
+        self.context = context
+
+    def lines(self, doc: DocumentReport) -> list[str]:
+        raise NotImplementedError
+
+    def document(self, doc: DocumentReport) -> None:
+        for line in self.lines(doc):
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def finish(self, report: Report) -> None:
+        pass
+
+
 #: format name -> "module:class" under claimcheck.render
 FORMATS: dict[str, str] = {
     "text": "text:TextRenderer",
     "json": "json:JsonRenderer",
     "jsonl": "json:JsonlRenderer",
-    "line": "line:LineRenderer",
+    "line": "line:PathLineRenderer",
     "csv": "csv:CsvRenderer",
     "markdown": "markdown:MarkdownRenderer",
     "html": "html:HtmlRenderer",

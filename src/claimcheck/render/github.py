@@ -9,10 +9,8 @@ properties.
 
 from __future__ import annotations
 
-from typing import TextIO
-
-from ..models import DocumentReport, Report
-from . import RenderContext
+from ..models import DocumentReport
+from . import LineRenderer
 from .common import flat
 
 COMMANDS = {"high": "error", "medium": "warning", "low": "notice"}
@@ -41,16 +39,8 @@ def document_commands(doc: DocumentReport) -> list[str]:
     ]
 
 
-class GithubRenderer:
+class GithubRenderer(LineRenderer):
     """Workflow commands, written as each document finishes."""
 
-    def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
-
-    def document(self, doc: DocumentReport) -> None:
-        for command in document_commands(doc):
-            self.stream.write(command + "\n")
-        self.stream.flush()
-
-    def finish(self, report: Report) -> None:
-        pass
+    def lines(self, doc: DocumentReport) -> list[str]:
+        return document_commands(doc)

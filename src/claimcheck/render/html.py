@@ -19,10 +19,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
-from typing import TextIO
 
 from ..models import DocumentReport, Finding, Report, Signal
-from . import RenderContext
+from . import WholeRunRenderer
 from .common import flat, points, ranked, split_quote
 from .html_assets import CSP, CSS, JS
 
@@ -254,14 +253,8 @@ def render_page(report: Report) -> str:
     )
 
 
-class HtmlRenderer:
+class HtmlRenderer(WholeRunRenderer):
     """The page for the whole run, written at the end."""
 
-    def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
-
-    def document(self, doc: DocumentReport) -> None:
-        pass
-
-    def finish(self, report: Report) -> None:
-        self.stream.write(render_page(report))
+    def render(self, report: Report) -> str:
+        return render_page(report)

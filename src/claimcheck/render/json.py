@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO
 
 from ..models import DocumentReport, Report
-from . import RenderContext
+from . import LineRenderer, RenderContext, WholeRunRenderer
 
 SCHEMA_VERSION = 1
 
@@ -36,29 +36,19 @@ def jsonl_line(document: DocumentReport, tool: dict[str, Any]) -> str:
                       ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-class JsonRenderer:
+class JsonRenderer(WholeRunRenderer):
     """One JSON document for the whole run, written at the end."""
 
-    def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
-
-    def document(self, doc: DocumentReport) -> None:
-        pass
-
-    def finish(self, report: Report) -> None:
-        write_json(report, self.stream)
+    def render(self, report: Report) -> str:
+        return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-class JsonlRenderer:
+class JsonlRenderer(LineRenderer):
     """One line per document, flushed as soon as the document is checked."""
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
+        super().__init__(stream, context)
         self.tool = tool_dict(context.tool_version, context.rules_version)
 
-    def document(self, doc: DocumentReport) -> None:
-        self.stream.write(jsonl_line(doc, self.tool))
-        self.stream.flush()
-
-    def finish(self, report: Report) -> None:
-        pass
+    def lines(self, doc: DocumentReport) -> list[str]:
+        return [jsonl_line(doc, self.tool).rstrip("\n")]

@@ -7,10 +7,8 @@ as each document finishes, so ``claimcheck check -f line ads/ | grep high`` stre
 
 from __future__ import annotations
 
-from typing import TextIO
-
-from ..models import DocumentReport, Report
-from . import RenderContext
+from ..models import DocumentReport
+from . import LineRenderer
 from .common import flat
 
 
@@ -22,16 +20,8 @@ def document_lines(doc: DocumentReport) -> list[str]:
             for f in doc.counted_findings]
 
 
-class LineRenderer:
+class PathLineRenderer(LineRenderer):
     """``path:line:col: severity rule-id message``, one counted finding a line."""
 
-    def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
-
-    def document(self, doc: DocumentReport) -> None:
-        for line in document_lines(doc):
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-    def finish(self, report: Report) -> None:
-        pass
+    def lines(self, doc: DocumentReport) -> list[str]:
+        return document_lines(doc)

@@ -12,11 +12,11 @@ error notification in ``invocations``. No timestamps: the same input gives the s
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from typing import Any
 from urllib.parse import quote
 
 from ..models import DocumentReport, Finding, Report
-from . import RenderContext
+from . import WholeRunRenderer
 from .common import LEVELS, end_position, flat
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -103,15 +103,8 @@ def sarif_log(report: Report) -> dict[str, Any]:
     }
 
 
-class SarifRenderer:
+class SarifRenderer(WholeRunRenderer):
     """One SARIF log for the whole run, written at the end."""
 
-    def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
-
-    def document(self, doc: DocumentReport) -> None:
-        pass
-
-    def finish(self, report: Report) -> None:
-        json.dump(sarif_log(report), self.stream, ensure_ascii=False, indent=2)
-        self.stream.write("\n")
+    def render(self, report: Report) -> str:
+        return json.dumps(sarif_log(report), ensure_ascii=False, indent=2) + "\n"
