@@ -150,7 +150,7 @@ def main() -> int:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT / "src"))
-    from claimcheck.api import Checker
+    from claimcheck.checker import Checker
 
     started = time.perf_counter()
     checker = Checker(model=args.model)

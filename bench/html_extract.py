@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from claimcheck.htmltext import fallback_text, main_text  # noqa: E402
+from claimcheck.ingest.html import fallback_text, main_text  # noqa: E402
 
 SECTION = """
 <section class="treatment">

@@ -110,11 +110,11 @@ def maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
 def throughput(docs: list[str], runs: int, model: str | None = None) -> None:
     words = sum(word_count(d) for d in docs)
     start = time.perf_counter()
-    from claimcheck.api import Checker
+    from claimcheck.checker import Checker
     imported = time.perf_counter()
     checker = Checker(model=model)
     built = time.perf_counter()
-    print(f"setup: import claimcheck.api {imported - start:.2f} s, "
+    print(f"setup: import claimcheck.checker {imported - start:.2f} s, "
           f"Checker() {built - imported:.2f} s "
           f"({len(checker.rules.rules)} rules, pipeline {checker.pipeline.model_name})")
     checker.check_text(docs[0])  # warm-up: lazily loaded tables, first-call caches
@@ -177,7 +177,7 @@ def memory(folder: Path | None, words: int) -> None:
 
 
 def memory_child(docs: list[str]) -> None:
-    from claimcheck.api import Checker
+    from claimcheck.checker import Checker
 
     checker = Checker()
     checker.check_text(docs[0])
@@ -188,7 +188,7 @@ def memory_child(docs: list[str]) -> None:
 
 
 def profile(docs: list[str], top: int = 25) -> None:
-    from claimcheck.api import Checker
+    from claimcheck.checker import Checker
 
     checker = Checker()
     checker.check_text(docs[0])

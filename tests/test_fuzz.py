@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from claimcheck.errors import RuleFileError
-from claimcheck.htmltext import NOTE_ALL, NOTE_MAIN, extract_html
 from claimcheck.ingest import Document, document_from_bytes
-from claimcheck.records import iter_csv, iter_jsonl
-from claimcheck.rules import parse_rule_file
+from claimcheck.ingest.html import NOTE_ALL, NOTE_MAIN, extract_html
+from claimcheck.ingest.records import iter_csv, iter_jsonl
+from claimcheck.ruleset import parse_rule_file
 
 FUZZ = settings(max_examples=100, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])

@@ -19,8 +19,8 @@ from conftest import ROOT, SAMPLES, run_cli
 
 from claimcheck import ingest
 from claimcheck.errors import UsageError
-from claimcheck.htmltext import NOTE_ALL, NOTE_MAIN, extract_html
 from claimcheck.ingest import Document, InputOptions, collect, iter_documents
+from claimcheck.ingest.html import NOTE_ALL, NOTE_MAIN, extract_html
 
 CLINIC_PAGE = SAMPLES / "clinic-page.html"
 #: words that appear only in the clinic page's navigation, cookie banner, ad, form and footer
@@ -545,7 +545,7 @@ def test_symlink_loops_and_unreadable_folders_are_error_records(tmp_path, monkey
             raise PermissionError(13, "Permission denied", str(path))
         return real_scandir(path)
 
-    monkeypatch.setattr("claimcheck.scan.os.scandir", scandir)
+    monkeypatch.setattr("claimcheck.ingest.walk.os.scandir", scandir)
     docs = collect([str(tmp_path)]).documents
     by_source = {os.path.relpath(d.source, tmp_path): d for d in docs}
     assert by_source["sub/back"].error.type == "loop"
@@ -583,7 +583,7 @@ if __name__ == "__main__":  # regenerate the sample brochure
 
 
 def test_pdf_findings_carry_their_page():
-    from claimcheck.api import check_documents
+    from claimcheck.checker import check_documents
 
     report = check_documents([SAMPLES / "brochure.pdf"])
     pages = {f.page for f in report.documents[0].findings}

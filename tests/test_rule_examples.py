@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.rules import load_rules
-from claimcheck.ruletest import example_failures
+from claimcheck.ruleset import load_rules
+from claimcheck.ruleset.examples import example_failures
 
 RULES = load_rules().rules
 

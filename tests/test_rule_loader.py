@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from claimcheck.errors import RuleFileError
-from claimcheck.rules import load_rules
+from claimcheck.ruleset import load_rules
 
 GOOD = """\
 - id: CURE901
@@ -102,7 +102,7 @@ def test_bad_token_attribute(tmp_path):
 
 
 def test_token_pattern_that_spacy_rejects(tmp_path):
-    from claimcheck.api import Checker
+    from claimcheck.checker import Checker
 
     path = write(tmp_path, GOOD.replace("    - miracle elixir\n",
                                         "    - tokens: [{LENGTH: {IN: 5}}]\n"))

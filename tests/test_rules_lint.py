@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from claimcheck.rules import CATEGORIES, load_rules
+from claimcheck.ruleset import CATEGORIES, load_rules
 
 SEEDS = {
     "000_6d742740db067447.txt", "001_1925c3b31389807e.txt", "002_d90d5da2f32bdc8e.txt",

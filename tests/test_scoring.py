@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from claimcheck.models import Severity
-from claimcheck.scoring import (
+from claimcheck.score.scoring import (
     HEDGED_FACTOR,
     SEVERITY_POINTS,
     SIGNAL_CAP,
@@ -12,6 +11,7 @@ from claimcheck.scoring import (
     grade_for,
     score_document,
 )
+from claimcheck.types import Severity
 
 
 def hit(rule="CURE001", severity=Severity.HIGH, context="asserted", counted=True):

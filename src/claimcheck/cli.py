@@ -6,12 +6,7 @@ Exit codes: 0 checked and nothing crossed the failure threshold; 1 a document cr
 
 from __future__ import annotations
 
-import contextlib
-import io
-import os
-import signal
 import sys
-import threading
 import traceback
 from enum import StrEnum
 from pathlib import Path
@@ -19,12 +14,12 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from . import __version__
 from .errors import ClaimcheckError, UsageError
+from .output import EXIT_INTERRUPTED, broken_pipe, interrupted
 from .render import FORMATS
+from .types import EXIT_ERROR, EXIT_FAIL, EXIT_OK
+from .version import __version__
 
-EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
-EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 DEFAULT_FAIL_UNDER = 55
 
 app = typer.Typer(
@@ -71,7 +66,7 @@ def _fail(error: BaseException) -> NoReturn:
 
 
 def _ruleset(rules: list[Path] | None, disable: list[str] | None, severity: list[str] | None):  # type: ignore[no-untyped-def]
-    from .rules import load_rules
+    from .ruleset import load_rules
 
     overrides = {}
     for item in severity or []:
@@ -85,6 +80,20 @@ def _ruleset(rules: list[Path] | None, disable: list[str] | None, severity: list
 ConfigOpt = Annotated[Path | None, typer.Option(
     "--config", help="Config file to use instead of the one found from the working folder "
     "(.claimcheck.toml or [tool.claimcheck] in pyproject.toml).", show_default=False)]
+
+
+#: how inputs are read (gathered into ingest.InputOptions)
+MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this.", min=1)]
+InputFormatOpt = Annotated[str, typer.Option(
+    help="How to read inputs: auto, text, html, csv, jsonl or pdf.")]
+TextFieldOpt = Annotated[str, typer.Option(help="CSV/JSONL: the column or key holding the text.")]
+IdFieldOpt = Annotated[str, typer.Option(help="CSV/JSONL: the column or key naming each row.")]
+IncludeOpt = Annotated[list[str] | None, typer.Option(
+    help="Folders: only check paths matching this glob (repeatable).", show_default=False)]
+ExcludeOpt = Annotated[list[str] | None, typer.Option(
+    help="Folders: skip paths matching this glob (repeatable; also .claimcheckignore).",
+    show_default=False)]
+TimeoutOpt = Annotated[float, typer.Option(help="URLs: seconds to wait.", min=0.1)]
 
 
 @app.command()
@@ -110,21 +119,13 @@ def check(
     model: Annotated[str | None, typer.Option(
         help="Installed spaCy pipeline to use, e.g. en_core_web_sm (falls back to the blank "
         "pipeline if missing).", show_default=False)] = None,
-    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this.", min=1)]
-    = 20 * 1024 * 1024,
-    input_format: Annotated[str, typer.Option(
-        help="How to read inputs: auto, text, html, csv, jsonl or pdf.")] = "auto",
-    text_field: Annotated[str, typer.Option(
-        help="CSV/JSONL: the column or key holding the text.")] = "text",
-    id_field: Annotated[str, typer.Option(
-        help="CSV/JSONL: the column or key naming each row.")] = "id",
-    include: Annotated[list[str] | None, typer.Option(
-        help="Folders: only check paths matching this glob (repeatable).",
-        show_default=False)] = None,
-    exclude: Annotated[list[str] | None, typer.Option(
-        help="Folders: skip paths matching this glob (repeatable; also .claimcheckignore).",
-        show_default=False)] = None,
-    timeout: Annotated[float, typer.Option(help="URLs: seconds to wait.", min=0.1)] = 15.0,
+    max_bytes: MaxBytesOpt = 20 * 1024 * 1024,
+    input_format: InputFormatOpt = "auto",
+    text_field: TextFieldOpt = "text",
+    id_field: IdFieldOpt = "id",
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    timeout: TimeoutOpt = 15.0,
     output: Annotated[str, typer.Option(
         "--output", "-o", help="Write the report to this file (- for stdout).")] = "-",
     summary_only: Annotated[bool, typer.Option(
@@ -145,9 +146,9 @@ def check(
         settings = _settings(ctx, given)
         code = _run_check(settings)
     except KeyboardInterrupt:
-        _interrupted()  # before typer turns it into a normal exit that waits for workers
+        interrupted()  # before typer turns it into a normal exit that waits for workers
     except BrokenPipeError:
-        _broken_pipe()  # the reader (e.g. `head`) has all it wants
+        broken_pipe()  # the reader (e.g. `head`) has all it wants
     except (ClaimcheckError, OSError) as exc:
         _fail(exc)
     raise typer.Exit(code)
@@ -180,9 +181,11 @@ def _settings(ctx: typer.Context, given: dict) -> dict:
 
 
 def _run_check(s: dict) -> int:
-    from .api import Checker
+    from .checker import Checker
     from .ingest import InputOptions, collect, input_format
-    from .models import Severity
+    from .output import FdWriter, open_output, whole_writes
+    from .parallel import check_in_order
+    from .types import Severity
 
     inputs, output, color = s["inputs"] or [], s["output"], s["color"]
     options = InputOptions(
@@ -212,16 +215,16 @@ def _run_check(s: dict) -> int:
         typer.echo(f"claimcheck: skipped files of other types: {counts}", err=True)
     from .render import RenderContext, make_renderer
 
-    out = _open_output(output) if to_file else _FdWriter(sys.stdout)
+    out = open_output(output) if to_file else FdWriter(sys.stdout)
     try:
         renderer = make_renderer(fmt.value, out, RenderContext(
             __version__, checker.rules.version, color=False if to_file else color,
             summary_only=s["summary_only"]))
         reports = []
-        for report in _checked(checker, collected.documents, s["jobs"], s["model"],
+        for report in check_in_order(checker, collected.documents, s["jobs"], s["model"],
                                progress=to_file or not sys.stdout.isatty()):
             reports.append(report)
-            with _whole_writes():
+            with whole_writes():
                 renderer.document(report)
         full = checker.report(reports)
         renderer.finish(full)
@@ -229,107 +232,8 @@ def _run_check(s: dict) -> int:
     finally:
         if to_file:
             out.close()
-    if full.errors:
-        return EXIT_ERROR
-    threshold = Severity(s["fail_on"].value).rank if s["fail_on"] else None
-    for doc in full.documents:
-        if doc.score is not None and doc.score < s["fail_under"]:
-            return EXIT_FAIL
-        if threshold is not None and any(f.severity.rank >= threshold
-                                         for f in doc.counted_findings):
-            return EXIT_FAIL
-    return EXIT_OK
-
-
-def _checked(checker, documents: list, jobs: int, model: str | None, progress: bool):  # type: ignore[no-untyped-def]
-    """Reports in input order, from one process or several; a progress bar on a terminal."""
-    if jobs > 1 and len(documents) > 1:
-        from .parallel import check_parallel
-
-        reports = check_parallel(checker, documents, min(jobs, len(documents)), model)
-    else:
-        reports = checker.check_documents(documents)
-    if not (progress and len(documents) > 1 and sys.stderr.isatty()):
-        yield from reports
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("checking", total=len(documents))
-        for report in reports:
-            bar.advance(task)
-            yield report
-
-
-class _FdWriter(io.TextIOBase):
-    """Standard output written with os.write until every byte is out.
-
-    Python's buffered stdout can drop the rest of a large write to a full pipe when a signal
-    (Ctrl-C) arrives mid-write; a JSONL line must never be cut, so we write the bytes ourselves.
-    """
-
-    _LIMIT = 1 << 16
-
-    def __init__(self, stream) -> None:  # type: ignore[no-untyped-def]
-        super().__init__()
-        stream.flush()
-        self._stream = stream
-        self._fd = stream.fileno()
-        self._parts: list[str] = []
-        self._size = 0
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return "utf-8"
-
-    def isatty(self) -> bool:
-        return self._stream.isatty()
-
-    def fileno(self) -> int:
-        return self._fd
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        self._parts.append(text)
-        self._size += len(text)
-        if self._size >= self._LIMIT:
-            self.flush()
-        return len(text)
-
-    def flush(self) -> None:
-        if not self._parts:
-            return
-        data = memoryview("".join(self._parts).encode("utf-8", "replace"))
-        self._parts.clear()
-        self._size = 0
-        while data:
-            data = data[os.write(self._fd, data):]
-
-
-@contextlib.contextmanager
-def _whole_writes():  # type: ignore[no-untyped-def]
-    """Hold Ctrl-C until the current document's output is written, so no line is cut."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    pending: list[object] = []
-    previous = signal.signal(signal.SIGINT, lambda *args: pending.append(args))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if pending:
-            raise KeyboardInterrupt
-
-
-def _open_output(path: str):  # type: ignore[no-untyped-def]
-    try:
-        return open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by caller
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    fail_on = Severity(s["fail_on"].value) if s["fail_on"] else None
+    return full.exit_code(s["fail_under"], fail_on)
 
 
 @rules_app.command("list")
@@ -349,18 +253,9 @@ def rules_list(
                                 "kind": r.kind.value, "severity": r.severity.value,
                                 "summary": r.summary} for r in ruleset.rules]})
         return
-    from rich.table import Table
+    from .render.rules import print_rules
 
-    from .render.text import make_console
-
-    table = Table(title=f"{len(ruleset.rules)} rules (version {ruleset.version})",
-                  title_justify="left")
-    for col in ("id", "name", "category", "kind", "severity", "summary"):
-        table.add_column(col, overflow="fold")
-    for r in ruleset.rules:
-        table.add_row(r.id, r.name, r.category, r.kind.value,
-                      r.severity.value if r.kind.value == "red" else "-", r.summary)
-    make_console(sys.stdout).print(table)
+    print_rules(ruleset.rules, ruleset.version, sys.stdout)
 
 
 @rules_app.command("show")
@@ -377,7 +272,9 @@ def rules_show(
     if format is not Format.text:
         _print_json(rule.to_dict())
         return
-    _print_rule(rule, detailed=True)
+    from .render.rules import print_rule
+
+    print_rule(rule, sys.stdout, detailed=True)
 
 
 @app.command()
@@ -389,7 +286,9 @@ def explain(
     """Explain in plain words why a red flag matters and what to ask the clinic."""
     _state["verbose"] = verbose
     rule = _find_rule(rule_id, rules)
-    _print_rule(rule, detailed=False)
+    from .render.rules import print_rule
+
+    print_rule(rule, sys.stdout, detailed=False)
 
 
 def _print_json(data: object) -> None:
@@ -407,40 +306,6 @@ def _find_rule(rule_id: str, rules: list[Path] | None):  # type: ignore[no-untyp
     return rule
 
 
-def _print_rule(rule, *, detailed: bool) -> None:  # type: ignore[no-untyped-def]
-    from rich.text import Text
-
-    from .render.text import make_console
-
-    console = make_console(sys.stdout)
-    console.print(Text(f"{rule.id}  {rule.name}", style="bold"))
-    console.print(rule.summary)
-    console.print()
-    console.print(Text("Why it matters: ", style="bold") + Text(rule.why))
-    console.print(Text("What to ask: ", style="bold") + Text(rule.ask))
-    if rule.kind.value == "red":
-        console.print(Text("Severity: ", style="bold") + Text(rule.severity.value))
-    console.print(Text("Sources:", style="bold"))
-    for src in rule.sources:
-        where = src.seed or src.title or src.url
-        console.print(f"  - {where}: “{src.quote}”" + (f" <{src.url}>" if src.url and
-                                                         src.title else ""))
-    console.print(Text("Examples that are flagged:", style="bold"))
-    for ex in rule.examples_flag:
-        console.print(f"  ✗ {ex}")
-    console.print(Text("Examples that are not:", style="bold"))
-    for ex in rule.examples_pass:
-        console.print(f"  ✓ {ex}")
-    if detailed:
-        console.print(Text("Category: ", style="bold") + Text(rule.category))
-        console.print(Text("Patterns:", style="bold"))
-        for p in rule.phrases:
-            console.print(f"  - {p}")
-        for tokens in rule.token_patterns:
-            console.print(f"  - tokens: {list(tokens)}")
-        console.print(Text("Defined in: ", style="bold") + Text(f"{rule.file}:{rule.line}"))
-
-
 @rules_app.command("test")
 def rules_test(
     paths: Annotated[list[Path] | None, typer.Argument(
@@ -449,9 +314,9 @@ def rules_test(
     verbose: VerboseOpt = False,
 ) -> None:
     """Run every rule's examples; exit 1 if any flag example is missed or pass example hit."""
-    from .api import Checker
-    from .rules import load_rules
-    from .ruletest import example_failures
+    from .checker import Checker
+    from .ruleset import load_rules
+    from .ruleset.examples import example_failures
 
     _state["verbose"] = verbose
     ruleset = load_rules(paths or [])
@@ -492,42 +357,17 @@ def show_config(
         _print_json({"config_file": str(path) if path else None,
                      "settings": {k: {"value": v, "source": src} for k, v, src in rows}})
         return
-    from rich.table import Table
+    from .render.rules import print_settings
 
-    from .render.text import make_console
-
-    table = Table(title=f"config file: {path or 'none found'} (command-line flags override)",
-                  title_justify="left")
-    for col in ("setting", "value", "from"):
-        table.add_column(col, overflow="fold")
-    for key, value, src in rows:
-        table.add_row(key.replace("_", "-"), "-" if value in (None, [], {}) else str(value), src)
-    make_console(sys.stdout).print(table)
+    print_settings(rows, path, sys.stdout)
 
 
 @app.command()
 def version() -> None:
     """Print the version of claimcheck and of its rule set."""
-    from .rules import load_rules
+    from .ruleset import load_rules
 
     typer.echo(f"claimcheck {__version__} (rules {load_rules().version})")
-
-
-def _interrupted() -> NoReturn:
-    """Ctrl-C: what was written stays whole; leave now, not after worker pools wind down."""
-    with contextlib.suppress(Exception):
-        sys.stdout.flush()
-    with contextlib.suppress(Exception):
-        sys.stderr.write("claimcheck: interrupted\n")
-        sys.stderr.flush()
-    os._exit(EXIT_INTERRUPTED)
-
-
-def _broken_pipe() -> NoReturn:
-    """The reader closed the pipe: end quietly, without Python's complaints at exit."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
-    os._exit(EXIT_BROKEN_PIPE)
 
 
 def main() -> None:
@@ -535,15 +375,15 @@ def main() -> None:
     try:
         code = app(standalone_mode=False)
     except KeyboardInterrupt:
-        _interrupted()
+        interrupted()
     except BrokenPipeError:
-        _broken_pipe()
+        broken_pipe()
     except ClaimcheckError as exc:
         _fail(exc)
     except Exception as exc:  # the last line of defence: one line, no traceback
         # typer bundles its own click, so its exception classes are matched by shape and name
         if type(exc).__name__ == "Abort":
-            _interrupted()
+            interrupted()
         if callable(getattr(exc, "show", None)) and isinstance(getattr(exc, "exit_code", None),
                                                                int):
             exc.show()  # a usage error, already worded for the user
@@ -554,5 +394,5 @@ def main() -> None:
                    "(run with --verbose for details)", err=True)
         sys.exit(EXIT_ERROR)
     if code == EXIT_INTERRUPTED:  # typer's own Ctrl-C handling elsewhere
-        _interrupted()
+        interrupted()
     sys.exit(code if isinstance(code, int) else EXIT_OK)

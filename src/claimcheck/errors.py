@@ -31,18 +31,6 @@ class RuleFileError(ClaimcheckError):
         super().__init__(": ".join(parts) + ": " + message)
 
 
-class InputError(ClaimcheckError):
-    """One input could not be read or decoded; in a batch it becomes that document's error."""
-
-    kind = "input"
-
-    def __init__(self, source: str, message: str, *, type: str = "input") -> None:
-        self.source = source
-        self.type = type
-        super().__init__(f"{source}: {message}")
-        self.detail = message
-
-
 class UsageError(ClaimcheckError):
     """The command line asks for something that cannot be done."""
 

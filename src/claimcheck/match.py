@@ -20,7 +20,7 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher, PhraseMatcher
 
 from .errors import RuleFileError
-from .extract import Analysis, Pipeline
+from .nlp import Analysis, Pipeline
 
 DEFAULT_SIMILARITY = 90.0
 #: short words that change meaning ("no", "not", "all") must be present exactly in fuzzy matches

@@ -1,4 +1,4 @@
-"""Check documents in several processes, keeping input order (``--jobs N``).
+"""Check a batch in input order: in this process or several (``--jobs N``), with progress.
 
 Workers get the parent's ``Checker`` by fork where the platform has it (nothing is rebuilt), or
 build their own from the same rules. Reports come back in input order, so output is
@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import sys
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
-from .api import Checker
-from .ingest import Document
-from .models import DocumentReport
-from .rules import RuleSet
+from .checker import Checker
+from .ruleset import RuleSet
+from .types import Document, DocumentReport
 
 _worker: Checker | None = None
 
@@ -56,3 +56,24 @@ def check_parallel(checker: Checker, documents: Iterable[Document], jobs: int,
         pool.shutdown()
     finally:
         _worker = None
+
+
+def check_in_order(checker: Checker, documents: list[Document], jobs: int, model: str | None,
+                   progress: bool) -> Iterator[DocumentReport]:
+    """Reports in input order, from one process or several; a progress bar when stderr is a
+    terminal and ``progress`` is asked for (the report itself goes to a file or pipe)."""
+    if jobs > 1 and len(documents) > 1:
+        reports = check_parallel(checker, documents, min(jobs, len(documents)), model)
+    else:
+        reports = checker.check_documents(documents)
+    if not (progress and len(documents) > 1 and sys.stderr.isatty()):
+        yield from reports
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("checking", total=len(documents))
+        for report in reports:
+            bar.advance(task)
+            yield report

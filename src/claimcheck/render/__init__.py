@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Protocol, TextIO
 
-from ..models import DocumentReport, Report
+from ..types import DocumentReport, Report
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..models import DocumentReport, Finding, Signal
+from ..types import DocumentReport, Finding, ScoreLine, Signal
 
 #: SARIF levels and GitHub workflow commands for our severities
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
@@ -48,3 +48,12 @@ def end_position(line: int, column: int, match: str) -> tuple[int, int]:
 def points(value: float) -> str:
     """A number of points without a needless ``.0``."""
     return f"{value:g}"
+
+
+def step_points(step: ScoreLine) -> str:
+    """A step of the score arithmetic as it is shown: ``100`` (start), ``-25``, ``+3``, ``= 55``."""
+    if step.label == "start":
+        return points(step.points)
+    if step.label == "score":
+        return f"= {points(step.points)}"
+    return ("+" if step.points >= 0 else "-") + points(abs(step.points))

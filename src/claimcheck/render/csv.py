@@ -28,7 +28,7 @@ from __future__ import annotations
 import csv
 from typing import TextIO
 
-from ..models import DocumentReport, Finding, Report
+from ..types import DocumentReport, Finding, Report
 from . import RenderContext
 from .common import points
 

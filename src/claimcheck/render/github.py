@@ -9,7 +9,7 @@ properties.
 
 from __future__ import annotations
 
-from ..models import DocumentReport
+from ..types import DocumentReport
 from . import LineRenderer
 from .common import flat
 

@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from ..models import DocumentReport, Finding, Report, Signal
+from ..types import DocumentReport, Finding, Report, Signal
 from . import WholeRunRenderer
-from .common import flat, points, ranked, split_quote
+from .common import flat, points, ranked, split_quote, step_points
 from .html_assets import CSP, CSS, JS
 
 # characters that may not appear in HTML text; replaced one for one so offsets still hold
@@ -96,7 +96,7 @@ def _finding_title(f: Finding) -> str:
     if f.counted:
         head = f"Red flag ({f.severity.value}, -{points(f.weight)} points)"
     else:
-        cue = f": {flat(f.cue)}" if f.cue and f.cue != "?" else ""
+        cue = f": {flat(f.cue_words)}" if f.cue_words else ""
         head = f"Mentioned, not claimed ({f.context}{cue}; no points off)"
     return f"{head} {f.rule} {f.name}: {flat(f.message)} Click for why and what to ask."
 
@@ -131,7 +131,7 @@ def _finding_card(f: Finding, card: str) -> str:
         label = f'<span class="sev">{f.severity.value}</span>'
     else:
         label = f'<span class="sev">{esc(f.context)}</span>'
-    cue = (f"; cue “{esc(flat(f.cue))}”" if f.cue and f.cue != "?" else "")
+    cue = f"; cue “{esc(flat(f.cue_words))}”" if f.cue_words else ""
     how = (f"took off {points(f.weight)} points" if f.counted
            else f"not the writer's claim ({esc(f.context)}{cue}): no points off")
     return (f'<details class="card {kind} sev-{f.severity.value}" id="{card}">'
@@ -153,13 +153,8 @@ def _signal_card(s: Signal, card: str) -> str:
 def _arithmetic(doc: DocumentReport) -> str:
     rows = []
     for step in doc.arithmetic:
-        if step.label == "start":
-            value, cls = points(step.points), ""
-        elif step.label == "score":
-            value, cls = f"= {points(step.points)}", ' class="total"'
-        else:
-            value, cls = ("+" if step.points >= 0 else "-") + points(abs(step.points)), ""
-        rows.append(f'<tr{cls}><td class="num">{value}</td><td>{esc(step.label)}</td>'
+        cls = ' class="total"' if step.label == "score" else ""
+        rows.append(f'<tr{cls}><td class="num">{step_points(step)}</td><td>{esc(step.label)}</td>'
                     f"<td>{esc(step.detail)}</td></tr>")
     return ('<table class="arith"><thead><tr><th>points</th><th>step</th><th>detail</th></tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from ..models import DocumentReport, Report
+from ..types import DocumentReport, Report
 from . import LineRenderer, RenderContext, WholeRunRenderer
 
 SCHEMA_VERSION = 1
@@ -22,12 +22,6 @@ def report_dict(report: Report) -> dict[str, Any]:
         "documents": [d.to_dict() for d in report.documents],
         "summary": report.summary_dict(),
     }
-
-
-def write_json(report: Report, stream: TextIO) -> None:
-    """One JSON document for the whole run."""
-    json.dump(report_dict(report), stream, ensure_ascii=False, indent=2)
-    stream.write("\n")
 
 
 def jsonl_line(document: DocumentReport, tool: dict[str, Any]) -> str:

@@ -7,7 +7,7 @@ as each document finishes, so ``claimcheck check -f line ads/ | grep high`` stre
 
 from __future__ import annotations
 
-from ..models import DocumentReport
+from ..types import DocumentReport
 from . import LineRenderer
 from .common import flat
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import TextIO
 
-from ..models import DocumentReport, Finding, Report, Signal
+from ..types import DocumentReport, Finding, Report, Signal
 from . import RenderContext
-from .common import flat, points, ranked, split_quote
+from .common import flat, points, ranked, split_quote, step_points
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -63,7 +63,7 @@ def render_document(doc: DocumentReport) -> str:
         out += [f"### Mentioned, not claimed ({len(mentioned)})", "",
                 "These do not lower the score.", ""]
         for f in mentioned:
-            cue = f": “{escape(f.cue)}”" if f.cue and f.cue != "?" else ""
+            cue = f": “{escape(f.cue_words)}”" if f.cue_words else ""
             out.append(f"- line {f.line}: {quote(f)} ({f.context}{cue}; {f.rule})")
         out.append("")
     if doc.missing:
@@ -79,12 +79,7 @@ def render_document(doc: DocumentReport) -> str:
     out += ["### How the score was computed", "", "| points | step | detail |",
             "| ---: | --- | --- |"]
     for step in doc.arithmetic:
-        if step.label == "start":
-            value = points(step.points)
-        elif step.label == "score":
-            value = f"**= {points(step.points)}**"
-        else:
-            value = ("+" if step.points >= 0 else "-") + points(abs(step.points))
+        value = f"**{step_points(step)}**" if step.label == "score" else step_points(step)
         out.append(f"| {value} | {escape(step.label)} | {escape(step.detail)} |")
     out.append("")
     return "\n".join(out) + "\n"

@@ -15,7 +15,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from ..models import DocumentReport, Finding, Report
+from ..types import DocumentReport, Finding, Report
 from . import WholeRunRenderer
 from .common import LEVELS, end_position, flat
 

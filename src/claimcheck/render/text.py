@@ -7,7 +7,6 @@ the flagged words are marked with ** **.
 
 from __future__ import annotations
 
-import re
 from typing import TextIO
 
 from rich.console import Console
@@ -15,8 +14,9 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..models import DocumentReport, Finding, Report
+from ..types import DocumentReport, Finding, Report
 from . import RenderContext
+from .common import ranked, split_quote, step_points
 
 _GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "bold red", "F": "bold red"}
 _SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
@@ -38,30 +38,17 @@ def make_console(stream: TextIO, color: bool | None = None) -> Console:
                    force_terminal=color if color else None)
 
 
-def quote(finding_sentence: str, start: int, end: int, colored: bool, style: str) -> Text:
-    """The sentence with [start, end) marked; long sentences are cut around the mark."""
-    s, e = start, end
-    left, right = _flat(finding_sentence[:s]), _flat(finding_sentence[e:])
-    room = max(40, (_MAX_SENTENCE - (e - s)) // 2)
-    if len(left) > room:
-        left = "…" + left[-room:].lstrip()
-    if len(right) > room:
-        right = right[:room].rstrip() + "…"
-    text = Text("“" + left)
-    marked = _flat(finding_sentence[s:e])
-    text.append(marked if colored else f"**{marked}**", style=style if colored else "")
-    text.append(right + "”")
-    return text
-
-
 def _finding_quote(f: Finding, colored: bool) -> Text:
-    return quote(f.sentence, f.start - f.sentence_start, f.end - f.sentence_start, colored,
-                 "bold reverse")
+    """The finding's sentence in curly quotes with the flagged words marked."""
+    before, marked, after = split_quote(f, _MAX_SENTENCE)
+    text = Text("“" + before)
+    text.append(marked if colored else f"**{marked}**", style="bold reverse" if colored else "")
+    text.append(after + "”")
+    return text
 
 
 def render_document(doc: DocumentReport, console: Console, *, show_all: bool = True) -> None:
     """Write one document's report."""
-    colored = console.color_system is not None
     console.print(Text("claimcheck report: ", style="bold") + Text(doc.source))
     if doc.error is not None:
         console.print(Text(f"Could not check this input: {doc.error.message}", style="bold red"))
@@ -71,42 +58,17 @@ def render_document(doc: DocumentReport, console: Console, *, show_all: bool = T
     console.print(Text.assemble(("Score ", "bold"), (f"{doc.score}/100", grade_style),
                                 ("  grade ", "bold"), (doc.grade or "-", grade_style)))
     console.print(doc.verdict)
-    counted = [f for f in doc.findings if f.counted]
-    mentioned = [f for f in doc.findings if not f.counted]
     console.print()
-    if counted:
-        console.print(Text(f"Red flags ({len(counted)})", style="bold underline"))
-        for n, f in enumerate(counted, 1):
-            sev = Text(f.severity.value.upper(), style=_SEVERITY_STYLE[f.severity.value])
-            head = Text(f"{n}. ") + sev + Text(f"  {f.message}  ", style="bold")
-            head.append(f"[{f.rule} {f.name}, line {f.line}, column {f.column}]", style="dim")
-            console.print(head)
-            console.print(Padding(_finding_quote(f, colored), (0, 0, 0, 3), expand=False))
-            console.print(Padding(Text("Why it matters: ", style="bold") + Text(f.why),
-                                  (0, 0, 0, 3), expand=False))
-            console.print(Padding(Text("What to ask: ", style="bold") + Text(f.ask),
-                                  (0, 0, 0, 3), expand=False))
-            console.print()
-    else:
-        console.print(Text("No red-flag claims found.", style="bold green"))
-        console.print()
+    colored = console.color_system is not None
+    _red_flags(doc, console, colored)
+    mentioned = [f for f in doc.findings if not f.counted]
     if mentioned and show_all:
-        console.print(Text(f"Mentioned, not claimed ({len(mentioned)}): these do not lower the "
-                           "score", style="bold underline"))
-        for f in mentioned:
-            line = Text(f" - line {f.line}: ") + _finding_quote(f, colored)
-            line.append(f"  ({f.context}" + (f": “{f.cue}”" if f.cue and f.cue != "?" else "")
-                        + f"; {f.rule})", style="dim")
-            console.print(line)
-        console.print()
+        _mentioned(mentioned, console, colored)
     if doc.missing:
         console.print(Text(f"Missing information ({len(doc.missing)})", style="bold underline"))
         for m in doc.missing:
             console.print(Text(" - ") + Text(m.message, style="bold"))
-            console.print(Padding(Text("Why it matters: ", style="bold") + Text(m.why),
-                                  (0, 0, 0, 3), expand=False))
-            console.print(Padding(Text("What to ask: ", style="bold") + Text(m.ask),
-                                  (0, 0, 0, 3), expand=False))
+            _why_and_ask(console, m.why, m.ask)
         console.print()
     if doc.signals:
         console.print(Text(f"Good signs ({len(doc.signals)})", style="bold underline"))
@@ -115,20 +77,54 @@ def render_document(doc: DocumentReport, console: Console, *, show_all: bool = T
             line.append(f"  line {s.line}: “{_short(s.sentence)}”", style="dim")
             console.print(line)
         console.print()
-    console.print(Text("How the score was computed", style="bold underline"))
-    for step in doc.arithmetic:
-        if step.label == "start":
-            console.print(f"  {step.points:g}  start")
-        elif step.label == "score":
-            console.print(Text(f"  = {step.points:g}  ({step.detail})", style="bold"))
-        else:
-            sign = "+" if step.points >= 0 else "-"
-            console.print(f"  {sign}{abs(step.points):g}  {step.label}  ({step.detail})")
+    _arithmetic(doc, console)
+
+
+def _why_and_ask(console: Console, why: str, ask: str) -> None:
+    console.print(Padding(Text("Why it matters: ", style="bold") + Text(why), (0, 0, 0, 3),
+                          expand=False))
+    console.print(Padding(Text("What to ask: ", style="bold") + Text(ask), (0, 0, 0, 3),
+                          expand=False))
+
+
+def _red_flags(doc: DocumentReport, console: Console, colored: bool) -> None:
+    counted = doc.counted_findings
+    if not counted:
+        console.print(Text("No red-flag claims found.", style="bold green"))
+        console.print()
+        return
+    console.print(Text(f"Red flags ({len(counted)})", style="bold underline"))
+    for n, f in enumerate(counted, 1):
+        sev = Text(f.severity.value.upper(), style=_SEVERITY_STYLE[f.severity.value])
+        head = Text(f"{n}. ") + sev + Text(f"  {f.message}  ", style="bold")
+        head.append(f"[{f.rule} {f.name}, line {f.line}, column {f.column}]", style="dim")
+        console.print(head)
+        console.print(Padding(_finding_quote(f, colored), (0, 0, 0, 3), expand=False))
+        _why_and_ask(console, f.why, f.ask)
+        console.print()
+
+
+def _mentioned(mentioned: list[Finding], console: Console, colored: bool) -> None:
+    console.print(Text(f"Mentioned, not claimed ({len(mentioned)}): these do not lower the "
+                       "score", style="bold underline"))
+    for f in mentioned:
+        line = Text(f" - line {f.line}: ") + _finding_quote(f, colored)
+        line.append(f"  ({f.context}" + (f": “{f.cue_words}”" if f.cue_words else "")
+                    + f"; {f.rule})", style="dim")
+        console.print(line)
     console.print()
 
 
-def _flat(text: str) -> str:
-    return re.sub(r"\s+", " ", text)
+def _arithmetic(doc: DocumentReport, console: Console) -> None:
+    console.print(Text("How the score was computed", style="bold underline"))
+    for step in doc.arithmetic:
+        if step.label == "start":
+            console.print(f"  {step_points(step)}  start")
+        elif step.label == "score":
+            console.print(Text(f"  {step_points(step)}  ({step.detail})", style="bold"))
+        else:
+            console.print(f"  {step_points(step)}  {step.label}  ({step.detail})")
+    console.print()
 
 
 def _short(sentence: str, limit: int = 140) -> str:
@@ -145,8 +141,7 @@ def render_summary(report: Report, console: Console) -> None:
     table.add_column("grade")
     table.add_column("red flags", justify="right")
     table.add_column("source", overflow="fold")
-    ranked = sorted(report.documents, key=lambda d: (d.score is None, d.score or 0, d.source))
-    for n, d in enumerate(ranked, 1):
+    for n, d in enumerate(ranked(report.documents), 1):
         if d.error is not None:
             table.add_row(str(n), "-", "error", "-", f"{d.source} ({d.error.message})")
         else:

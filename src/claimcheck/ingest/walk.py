@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from pathlib import Path
 
-from .ingest import Document
-from .models import ErrorInfo
+from ..types import Document, ErrorInfo
 
 IGNORE_FILE = ".claimcheckignore"
 

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .api import Checker
-from .models import DocumentReport, Kind, Rule
+from ..types import DocumentReport, Kind, Rule
+
+if TYPE_CHECKING:
+    from ..checker import Checker
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,19 @@
-"""Load and validate rule files (YAML) into ``Rule`` objects.
+"""Validate rule files: every key, type and token pattern is checked before anything runs.
 
-Rules are data, never code: YAML is read with a safe loader that refuses anchors and aliases
-(no "billion laughs"), every key is checked, and an error names the file, the rule id, the key
-and the line. Token patterns are checked here for shape; spaCy compiles them in ``match.py``.
+Rules are data, never code. An error names the file, the rule id, the key and the line.
+Token patterns are checked here for shape (spaCy compiles them in ``match.py``); regexes with a
+repeat inside a repeat are refused, so a rule cannot stall a batch.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
-from pathlib import Path
+from dataclasses import replace
 from typing import Any
 
-import yaml
-
-from .errors import RuleFileError
-from .models import Kind, Rule, Severity, Source
+from ..errors import RuleFileError
+from ..types import Context, Kind, Rule, Severity, Source
+from .yamlio import LINE, load_yaml, may_hold_alias
 
 #: category -> (id prefix, red/green, taxonomy class in ../shared/TAXONOMY.md)
 CATEGORIES: dict[str, tuple[str, Kind, str]] = {
@@ -47,10 +43,8 @@ CATEGORIES: dict[str, tuple[str, Kind, str]] = {
     "warning": ("GWARN", Kind.GREEN, "GF-WARN"),
 }
 
-#: contexts a finding can have (see context.py); ``counts_in`` may name any of them
-CONTEXTS = (
-    "asserted", "hedged", "negated", "warning", "question", "quoted", "conditional", "heading",
-)
+#: contexts a finding can have (see context/judge.py); ``counts_in`` may name any of them
+CONTEXTS = tuple(c.value for c in Context)
 
 _RULE_KEYS = {
     "id": "required", "name": "required", "category": "required", "severity": "optional",
@@ -70,119 +64,9 @@ _STRING_ATTRS = {"ORTH", "TEXT", "LOWER", "LEMMA", "NORM", "SHAPE"}
 _VALUE_PREDICATES = {"IN", "NOT_IN", "REGEX", "==", ">=", "<=", ">", "<", "!="}
 _ID_RE = re.compile(r"^[A-Z]+[0-9]{3}$")
 _NAME_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
-class _LineKey(str):
-    """The key under which the loader records a mapping's line: YAML cannot write this object,
-    so a user's own "__line__" key is just an unknown key."""
-
-    __slots__ = ()
-
-    def __eq__(self, other: object) -> bool:
-        return other is self
-
-    def __ne__(self, other: object) -> bool:
-        return other is not self
-
-    def __hash__(self) -> int:
-        return id(self)
-
-
-LINE = _LineKey("__line__")
-_LINE = LINE
 _MAX_REGEX = 200
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """The rules in force for a run, and a version string that changes with their content."""
-
-    rules: tuple[Rule, ...]
-    version: str
-
-    def by_id(self, rule_id: str) -> Rule | None:
-        for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        return None
-
-    @property
-    def red(self) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.kind is Kind.RED)
-
-    @property
-    def green(self) -> tuple[Rule, ...]:
-        return tuple(r for r in self.rules if r.kind is Kind.GREEN)
-
-    def configured(
-        self, disable: Iterable[str] = (), severities: dict[str, str] | None = None
-    ) -> RuleSet:
-        """Return a copy without disabled rules/categories and with severities overridden."""
-        disable = {d.strip() for d in disable if d.strip()}
-        known = {r.id for r in self.rules} | {r.category for r in self.rules}
-        unknown = sorted(disable - known)
-        if unknown:
-            raise RuleFileError("--disable", f"no rule or category named {', '.join(unknown)}")
-        rules = [r for r in self.rules if r.id not in disable and r.category not in disable]
-        for rule_id, level in (severities or {}).items():
-            if rule_id not in {r.id for r in self.rules}:
-                raise RuleFileError("--severity", f"no rule named {rule_id}")
-            try:
-                sev = Severity(level.lower())
-            except ValueError:
-                raise RuleFileError(
-                    "--severity", f"severity for {rule_id} must be low, medium or high"
-                ) from None
-            rules = [replace(r, severity=sev) if r.id == rule_id else r for r in rules]
-        return RuleSet(tuple(rules), self.version)
-
-
-def builtin_rules_dir() -> Path:
-    """The shipped rules: inside the installed package, or ``rules/`` in a source checkout."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "rules", here.parent.parent / "rules"):
-        if candidate.is_dir():
-            return candidate
-    raise RuleFileError(str(here / "rules"), "built-in rules not found (broken installation?)")
-
-
-def rule_files(paths: Sequence[Path]) -> list[Path]:
-    """Expand files and folders into a sorted list of ``.yaml``/``.yml`` rule files."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise RuleFileError(str(path), "no such rule file or folder")
-    return files
-
-
-def load_rules(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleSet:
-    """Load the built-in rules (unless ``builtin=False``) plus any extra files or folders."""
-    paths = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in extra]
-    files = rule_files(paths)
-    digest = hashlib.sha256()
-    rules: list[Rule] = []
-    seen: dict[str, str] = {}
-    for file in files:
-        raw = _read(file)
-        digest.update(file.name.encode() + b"\0" + raw + b"\0")
-        for rule in parse_rule_file(raw, str(file)):
-            if rule.id in seen:
-                raise RuleFileError(
-                    str(file), f"duplicate rule id (also in {seen[rule.id]})",
-                    rule=rule.id, key="id", line=rule.line,
-                )
-            seen[rule.id] = str(file)
-            rules.append(rule)
-    return RuleSet(tuple(rules), digest.hexdigest()[:12])
-
-
-def _read(file: Path) -> bytes:
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise RuleFileError(str(file), f"cannot read: {exc.strerror or exc}") from None
+#: where each rule's id stands, for line numbers when the fast loader kept none
+_ID_LINE = re.compile(r"^\s*-?\s*id:\s*[\"']?([A-Z]+[0-9]{3})", re.MULTILINE)
 
 
 def parse_rule_file(raw: bytes, file: str) -> list[Rule]:
@@ -191,7 +75,7 @@ def parse_rule_file(raw: bytes, file: str) -> list[Rule]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleFileError(file, f"not UTF-8 text (byte {exc.start})") from None
-    fast = _FastLoader is not None and not _MAYBE_ALIAS.search(text)
+    fast = not may_hold_alias(text)
     try:
         return _rules(load_yaml(text, file, fast=fast), file, text)
     except RuleFileError as exc:
@@ -213,88 +97,17 @@ def _rules(data: Any, file: str, text: str) -> list[Rule]:
     return rules
 
 
-class _LineLoader(yaml.SafeLoader):
-    """Safe loader that records each mapping's line and refuses anchors and aliases."""
-
-    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
-        event = self.peek_event()
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(
-                problem="anchors and aliases are not allowed in rule files",
-                problem_mark=event.start_mark,
-            )
-        return super().compose_node(parent, index)
-
-    def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[_LINE] = node.start_mark.line + 1
-        return mapping
-
-
-# YAML 1.1 reads bare no/yes/on/off as booleans; in rule files "no" is a word ({LOWER: no}).
-# Dates stay text too (PyYAML would build datetime objects, and fail on 2001-02-30).
-_WORD_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp"}
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _WORD_TAGS]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_LineLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-    list("tTfF"),
-)
-
-
-_CSafeLoader = getattr(yaml, "CSafeLoader", None)
-if _CSafeLoader is not None:
-
-    class _FastLoader(_CSafeLoader):  # type: ignore[valid-type, misc]
-        """libyaml's safe loader with the same booleans; used when no alias can be present."""
-
-    _FastLoader.yaml_implicit_resolvers = _LineLoader.yaml_implicit_resolvers
-else:  # PyYAML built without libyaml
-    _FastLoader = None  # type: ignore[assignment, misc]
-
-#: "&name" or "*name" where YAML could read an anchor or alias; such files take the slow,
-#: alias-refusing loader (a false alarm, like "&" in a quoted string, only costs time)
-_MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\]}]")
-_ID_LINE = re.compile(r"^\s*-?\s*id:\s*[\"']?([A-Z]+[0-9]{3})", re.MULTILINE)
-
-
-def load_yaml(text: str, file: str, *, fast: bool = False) -> Any:
-    """Parse YAML safely (no anchors, no aliases), recording each mapping's line.
-
-    ``fast`` uses libyaml and records no lines; only for text with no possible alias.
-    """
-    try:
-        if fast:
-            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a SafeLoader subclass
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or "invalid YAML"
-        raise RuleFileError(file, f"YAML error: {problem}", line=line) from None
-    except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        raise RuleFileError(file, f"YAML error: {exc.reason} (character {exc.character!r})",
-                            line=line) from None
-    except yaml.YAMLError as exc:
-        raise RuleFileError(file, "YAML error: " + " ".join(str(exc).split())) from None
-    except RecursionError:
-        raise RuleFileError(file, "YAML error: nested too deeply") from None
-
-
 def _rule(item: Any, file: str, index: int) -> Rule:
     if not isinstance(item, dict):
         raise RuleFileError(file, f"rule #{index + 1} is not a mapping")
-    line = item.get(_LINE)
+    line = item.get(LINE)
     rule_id = item.get("id") if isinstance(item.get("id"), str) else f"#{index + 1}"
 
     def fail(key: str, message: str, at: int | None = None) -> RuleFileError:
         return RuleFileError(file, message, rule=rule_id, key=key, line=at or line)
 
     for key in item:
-        if key != _LINE and key not in _RULE_KEYS:
+        if key != LINE and key not in _RULE_KEYS:
             raise fail(str(key), "unknown key (allowed: " + ", ".join(_RULE_KEYS) + ")")
     for key, need in _RULE_KEYS.items():
         if need == "required" and key not in item:
@@ -359,9 +172,9 @@ def _sources(value: Any, fail) -> tuple[Source, ...]:  # type: ignore[no-untyped
     for src in value:
         if not isinstance(src, dict):
             raise fail("sources", "each source is a mapping with seed or url, and quote")
-        at = src.get(_LINE)
+        at = src.get(LINE)
         for key in src:
-            if key != _LINE and key not in _SOURCE_KEYS:
+            if key != LINE and key not in _SOURCE_KEYS:
                 raise fail(f"sources.{key}", "unknown key (allowed: seed, url, title, quote)", at)
         if not (src.get("seed") or src.get("url")):
             raise fail("sources", "each source needs a seed file name or a url", at)
@@ -391,8 +204,8 @@ def _patterns(value: Any, fail) -> tuple[tuple[str, ...], tuple[tuple[dict, ...]
             if phrase.lower() in (p.lower() for p in phrases):
                 raise fail("patterns", f"phrase listed twice: {phrase!r}")
             phrases.append(phrase)
-        elif isinstance(entry, dict) and set(entry) - {_LINE} == {"tokens"}:
-            tokens.append(token_pattern(entry["tokens"], fail, entry.get(_LINE)))
+        elif isinstance(entry, dict) and set(entry) - {LINE} == {"tokens"}:
+            tokens.append(token_pattern(entry["tokens"], fail, entry.get(LINE)))
         else:
             raise fail("patterns", "each pattern is a phrase or a mapping with only 'tokens'")
     return tuple(phrases), tuple(tokens)
@@ -405,7 +218,7 @@ def token_pattern(value: Any, fail, at: int | None) -> tuple[dict, ...]:  # type
     for spec in value:
         if not isinstance(spec, dict):
             raise fail("patterns.tokens", "each token spec is a mapping like {LOWER: cure}", at)
-        spec = {k: v for k, v in spec.items() if k != _LINE}
+        spec = {k: v for k, v in spec.items() if k != LINE}
         for attr, val in spec.items():
             if attr not in _TOKEN_ATTRS:
                 raise fail(
@@ -471,7 +284,7 @@ def _as_text(value: Any) -> Any:
 
 def _check_predicates(attr: str, val: dict, fail, at: int | None) -> None:  # type: ignore[no-untyped-def]
     for pred, arg in val.items():
-        if pred == _LINE:
+        if pred == LINE:
             continue
         if pred not in _VALUE_PREDICATES:
             raise fail("patterns.tokens", f"{attr}: unknown predicate {pred!r}", at)
@@ -488,14 +301,14 @@ def _check_predicates(attr: str, val: dict, fail, at: int | None) -> None:  # ty
                            "(like (a+)+), which can take forever on some text", at)
         if pred in ("IN", "NOT_IN") and not isinstance(arg, list):
             raise fail("patterns.tokens", f"{attr}: {pred} takes a list", at)
-    val.pop(_LINE, None)
+    val.pop(LINE, None)
 
 
 def _examples(value: Any, fail) -> tuple[tuple[str, ...], tuple[str, ...]]:  # type: ignore[no-untyped-def]
     if not isinstance(value, dict):
         raise fail("examples", "must be a mapping with 'flag' and 'pass' lists")
     for key in value:
-        if key not in ("flag", "pass", _LINE):
+        if key not in ("flag", "pass", LINE):
             raise fail(f"examples.{key}", "unknown key (allowed: flag, pass)")
     out = []
     for key in ("flag", "pass"):

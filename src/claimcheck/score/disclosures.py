@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any
 
-from .errors import RuleFileError
-from .rules import CATEGORIES, LINE, load_yaml
+from ..errors import RuleFileError
+from ..ruleset.schema import CATEGORIES
+from ..ruleset.yamlio import LINE, load_yaml
+from ..types import Missing
 
 #: red-flag categories that promote a treatment (a lone call to action does not count)
 BENEFIT_CATEGORIES = frozenset({
@@ -26,6 +27,8 @@ _KEYS = {"id", "name", "satisfied_by", "weight", "message", "why", "ask", LINE}
 
 @dataclass(frozen=True)
 class MissingCheck:
+    """One check: its id, and the good-sign categories any one of which satisfies it."""
+
     id: str
     name: str
     satisfied_by: frozenset[str]
@@ -33,22 +36,6 @@ class MissingCheck:
     message: str
     why: str
     ask: str
-
-
-@dataclass(frozen=True)
-class Missing:
-    """A disclosure the page never makes, with the points it costs."""
-
-    rule: str
-    name: str
-    message: str
-    why: str
-    ask: str
-    weight: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "name": self.name, "message": self.message,
-                "why": self.why, "ask": self.ask, "weight": self.weight}
 
 
 @lru_cache(maxsize=1)

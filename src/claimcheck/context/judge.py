@@ -1,31 +1,23 @@
 """Who is claiming what: judge each match in its sentence (negated, warned against, hedged...).
 
-A ConText/NegEx-style algorithm. Cues come from a YAML table (``data/cues.yaml``); each cue
-covers a scope of tokens forward or backward from it, bounded by its clause or sentence, a
-window and terminator words ("but", "however"). A match covered by cues takes the strongest of
-their contexts; a match in a question is a question unless the question is a sales pitch.
-Cues inside the matched words never judge that match.
+A ConText/NegEx-style algorithm over the cue table (``cues.py``): each cue covers a scope of
+tokens forward or backward from it, bounded by its clause or sentence, a window and terminator
+words ("but", "however"). A match covered by cues takes the strongest of their contexts; a
+match in a question is a question unless the question is a sales pitch; a match in a heading
+is a heading. Cues inside the matched words never judge that match. Every detector's
+candidates go through the same judge.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from typing import Any
 
-from .errors import RuleFileError
-from .extract import Analysis
-from .match import PatternSpec, RawMatch
-from .rules import LINE, load_yaml, token_pattern
+from ..match import RawMatch
+from ..nlp import Analysis
+from ..types import QUESTION_MARK, Context
+from .cues import PRIORITY, CueGroup, CueTable
 
-#: strongest first; "asserted" is what is left when nothing covers a match
-PRIORITY = ("warning", "quoted", "negated", "question", "conditional", "hedged")
-SCOPED_TYPES = set(PRIORITY)
-SPECIAL_TYPES = {"pseudo", "rhetorical"}
-#: contexts in which a red-flag finding lowers the score (hedged at a reduced weight)
-COUNTED = ("asserted", "hedged")
 _QUOTES_OPEN = {"“", "«", "„"}
 _QUOTES_CLOSE = {"”", "»"}
 _QUOTES_BOTH = {'"', "''", "``"}
@@ -37,90 +29,14 @@ _CLAUSE_STARTERS = {
 }
 #: a match holding one of these makes a negative claim itself ("zero risk", "side-effect free")
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
-_CUES_FILE = "data/cues.yaml"
-_GROUP_KEYS = {
-    "type", "direction", "scope", "window", "patterns", "not_after", "not_before", "refutes",
-    LINE,
-}
-
-
-@dataclass(frozen=True)
-class CueGroup:
-    type: str
-    direction: str
-    scope: str
-    window: int
-    not_after: frozenset[str]
-    not_before: frozenset[str]
-    refutes: bool
-
-
-@dataclass(frozen=True)
-class CueTable:
-    terminators: frozenset[str]
-    groups: tuple[CueGroup, ...]
-    specs: tuple[PatternSpec, ...]
 
 
 @dataclass(frozen=True)
 class Judgement:
-    context: str
+    """The context of a match and the words that set it."""
+
+    context: Context
     cue: str
-
-
-@lru_cache(maxsize=1)
-def load_cues() -> CueTable:
-    """Read and check the shipped cue table."""
-    file = f"claimcheck/{_CUES_FILE}"
-    text = resources.files("claimcheck").joinpath(_CUES_FILE).read_text(encoding="utf-8")
-    data = load_yaml(text, file)
-    if not isinstance(data, dict) or not isinstance(data.get("cues"), list):
-        raise RuleFileError(file, "a cue file is a mapping with 'terminators' and 'cues'")
-    groups: list[CueGroup] = []
-    specs: list[PatternSpec] = []
-    for n, item in enumerate(data["cues"]):
-        groups.append(_group(item, file, n))
-        for entry in item["patterns"]:
-            key = f"cue{n}"
-            if isinstance(entry, str):
-                specs.append(PatternSpec(key, phrase=entry, similarity=100.0, file=file))
-            else:
-                fail = _failer(file, key)
-                tokens = token_pattern(entry.get("tokens"), fail, item.get(LINE))
-                specs.append(PatternSpec(key, tokens=tokens, similarity=100.0, file=file))
-    terminators = frozenset(str(t).lower() for t in data.get("terminators", []))
-    return CueTable(terminators, tuple(groups), tuple(specs))
-
-
-def _failer(file: str, key: str):  # type: ignore[no-untyped-def]
-    def fail(k: str, message: str, at: int | None = None) -> RuleFileError:
-        return RuleFileError(file, message, rule=key, key=k, line=at)
-
-    return fail
-
-
-def _group(item: Any, file: str, n: int) -> CueGroup:
-    fail = _failer(file, f"cue group #{n + 1}")
-    if not isinstance(item, dict):
-        raise fail("cues", "each cue group is a mapping")
-    unknown = set(item) - _GROUP_KEYS
-    if unknown:
-        raise fail(sorted(unknown)[0], "unknown key", item.get(LINE))
-    kind = item.get("type")
-    if kind not in SCOPED_TYPES | SPECIAL_TYPES:
-        raise fail("type", f"unknown cue type {kind!r}", item.get(LINE))
-    direction = item.get("direction", "forward")
-    scope = item.get("scope", "clause")
-    if direction not in ("forward", "backward") or scope not in ("clause", "sentence"):
-        raise fail("direction", "direction is forward/backward, scope clause/sentence")
-    if not isinstance(item.get("patterns"), list) or not item["patterns"]:
-        raise fail("patterns", "a cue group needs patterns")
-    return CueGroup(
-        type=kind, direction=direction, scope=scope, window=int(item.get("window", 8)),
-        not_after=frozenset(item.get("not_after", [])),
-        not_before=frozenset(item.get("not_before", [])),
-        refutes=bool(item.get("refutes", False)),
-    )
 
 
 class ContextJudge:
@@ -169,15 +85,23 @@ class ContextJudge:
             m.end < len(lower) and lower[m.end] in group.not_before)
 
     def _group(self, m: RawMatch) -> CueGroup:
-        return self.table.groups[int(m.key[3:])]
+        return self.table.group(m.key)
 
     def judge(self, start: int, end: int) -> Judgement:
         """The context of the words at token range [start, end)."""
+        judgement = self._judge(start, end)
+        if judgement.context is Context.ASSERTED:
+            sentence = self.a.sentences[self.a.assertion_at(start).sentence]
+            if sentence.kind == "heading":
+                return Judgement(Context.HEADING, "")
+        return judgement
+
+    def _judge(self, start: int, end: int) -> Judgement:
         index = self._sentence_of.get(start)
         if index is None:
-            return Judgement("asserted", "")
+            return Judgement(Context.ASSERTED, "")
         sentence = self.a.sentences[index]
-        found: dict[str, str] = {}
+        found: dict[Context, str] = {}
         cues = self._cues.get(index, ())
         # "no side effects" carries its own negation: an earlier "no" does not flip it back,
         # though a refutation ("it is not true that ...") still denies it
@@ -189,20 +113,20 @@ class ContextJudge:
             if group.type == "negated" and self_negated and not group.refutes:
                 continue
             if self._covers(group, cue, start, end, sentence):
-                found.setdefault(group.type, self._text(cue.start, cue.end))
+                found.setdefault(Context(group.type), self._text(cue.start, cue.end))
         quoted = self._in_quotes(start, end, sentence)
         if quoted:
-            found.setdefault("quoted", quoted)
+            found.setdefault(Context.QUOTED, quoted)
         if not found and self._parsed:
             parsed = _from_parse(self.a.doc, start, end, self_negated)
             if parsed:
                 found[parsed.context] = parsed.cue
         if sentence.kind == "question" and index not in self._rhetorical:
-            found.setdefault("question", "?")
+            found.setdefault(Context.QUESTION, QUESTION_MARK)
         for kind in PRIORITY:
             if kind in found:
                 return Judgement(kind, found[kind])
-        return Judgement("asserted", "")
+        return Judgement(Context.ASSERTED, "")
 
     def _covers(self, group: CueGroup, cue: RawMatch, start: int, end: int, sentence) -> bool:  # type: ignore[no-untyped-def]
         if group.scope == "clause":
@@ -279,15 +203,15 @@ def _from_parse(doc, start: int, end: int, self_negated: bool) -> Judgement | No
             negs = [c for c in token.children if c.dep_ == "neg"
                     and not start <= c.i < end]
             if negs and not self_negated:
-                return Judgement("negated", negs[0].text)
+                return Judgement(Context.NEGATED, negs[0].text)
             if token.lemma_.lower() in _CLAIM_VERBS:
                 if token.dep_ == "relcl" and token.head.lemma_.lower() in _THIRD_PARTIES:
-                    return Judgement("warning", f"{token.head.text} … {token.text}")
+                    return Judgement(Context.WARNING, f"{token.head.text} … {token.text}")
                 subjects = [c for c in token.children if c.dep_ == "nsubj"]
                 if any(c.lemma_.lower() in _THIRD_PARTIES and c.tag_ in ("NNS", "NNPS")
                        and not any(d.lower_ in ("our", "my") for d in c.children)
                        for c in subjects):
-                    return Judgement("quoted", f"{subjects[0].text} {token.text}")
+                    return Judgement(Context.QUOTED, f"{subjects[0].text} {token.text}")
         if token.dep_ in ("ROOT", "conj"):
             break  # a coordinated verb has its own claim: "are advertised ... but provide X"
     return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .models import ScoreLine, Severity
+from ..types import ScoreLine, Severity
 
 START = 100.0
 SEVERITY_POINTS = {Severity.LOW: 5.0, Severity.MEDIUM: 12.0, Severity.HIGH: 25.0}

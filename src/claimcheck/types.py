@@ -1,7 +1,8 @@
-"""Plain data passed between the stages: rules, assertions, findings, signals and reports.
+"""The plain data passed between the stages: documents, rules, findings, signals, reports.
 
-Everything here is a frozen dataclass with a ``to_dict()`` that gives the JSON shape documented
-in the README, so renderers and the Python API see exactly the same objects.
+Everything here is a frozen dataclass (with a ``to_dict()`` giving the JSON shape documented in
+the README) or a small enum, so every stage, renderer and the Python API see the same objects.
+Nothing here imports another module of the package.
 """
 
 from __future__ import annotations
@@ -9,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
+
+#: exit codes of a run (``Report.exit_code``), named as sqlfluff and proselint do
+EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
 
 
 class Severity(StrEnum):
@@ -21,6 +25,41 @@ class Severity(StrEnum):
     @property
     def rank(self) -> int:
         return ("low", "medium", "high").index(self.value)
+
+
+class Context(StrEnum):
+    """How a match is framed in its sentence: only the writer's own claims count."""
+
+    ASSERTED = "asserted"
+    HEDGED = "hedged"
+    NEGATED = "negated"
+    WARNING = "warning"
+    QUESTION = "question"
+    QUOTED = "quoted"
+    CONDITIONAL = "conditional"
+    HEADING = "heading"
+
+    @property
+    def counted(self) -> bool:
+        """Does a red flag in this context lower the score (hedged at a reduced weight)?"""
+        return self in (Context.ASSERTED, Context.HEDGED)
+
+    @property
+    def label(self) -> str:
+        """Plain words for a context that does not count ("mentioned, not claimed (denied)")."""
+        return _CONTEXT_LABELS.get(self, self.value)
+
+
+_CONTEXT_LABELS = {
+    Context.NEGATED: "mentioned, not claimed (denied)",
+    Context.WARNING: "mentioned, not claimed (warned against)",
+    Context.QUESTION: "mentioned, not claimed (asked as a question)",
+    Context.QUOTED: "mentioned, not claimed (someone else's words)",
+    Context.CONDITIONAL: "mentioned, not claimed (hypothetical)",
+    Context.HEADING: "in a heading, menu or button, not a sentence of the text",
+}
+#: the cue recorded for a match inside a question: the question mark, which is no words to show
+QUESTION_MARK = "?"
 
 
 class Kind(StrEnum):
@@ -93,16 +132,6 @@ class Rule:
 
 
 @dataclass(frozen=True)
-class Position:
-    """Character offsets into the checked text plus the 1-based line and column of ``start``."""
-
-    start: int
-    end: int
-    line: int
-    column: int
-
-
-@dataclass(frozen=True)
 class Finding:
     """A red-flag rule matched inside one assertion, judged in its context."""
 
@@ -127,6 +156,11 @@ class Finding:
     ask: str
     sentence_start: int = 0  # offset of ``sentence`` in the text, for renderers
     page: int | None = None  # PDF inputs: the 1-based page
+
+    @property
+    def cue_words(self) -> str:
+        """The cue as words to show a reader ('' for a bare question mark)."""
+        return "" if self.cue == QUESTION_MARK else self.cue
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -185,6 +219,22 @@ class Signal:
 
 
 @dataclass(frozen=True)
+class Missing:
+    """A disclosure the page never makes (risks, status, sources, cost) and what it costs."""
+
+    rule: str
+    name: str
+    message: str
+    why: str
+    ask: str
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "name": self.name, "message": self.message,
+                "why": self.why, "ask": self.ask, "weight": self.weight}
+
+
+@dataclass(frozen=True)
 class ScoreLine:
     """One line of the score arithmetic: what changed the score, by how much."""
 
@@ -198,6 +248,8 @@ class ScoreLine:
 
 @dataclass(frozen=True)
 class Stats:
+    """How much text a document held."""
+
     words: int = 0
     sentences: int = 0
     assertions: int = 0
@@ -208,11 +260,24 @@ class Stats:
 
 @dataclass(frozen=True)
 class ErrorInfo:
+    """Why an input could not be checked: a type (``decode``, ``http``...) and one plain line."""
+
     type: str
     message: str
 
     def to_dict(self) -> dict[str, Any]:
         return {"type": self.type, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input: its text (as checked) or the error that stopped it being read."""
+
+    source: str
+    text: str = ""
+    error: ErrorInfo | None = None
+    notes: tuple[str, ...] = ()
+    pages: tuple[int, ...] = ()  # PDF: the character offset where each page starts
 
 
 @dataclass(frozen=True)
@@ -225,7 +290,7 @@ class DocumentReport:
     verdict: str
     findings: tuple[Finding, ...] = ()
     signals: tuple[Signal, ...] = ()
-    missing: tuple[Any, ...] = ()  # disclosures.Missing
+    missing: tuple[Missing, ...] = ()
     arithmetic: tuple[ScoreLine, ...] = ()
     stats: Stats = field(default_factory=Stats)
     error: ErrorInfo | None = None
@@ -235,6 +300,20 @@ class DocumentReport:
     @property
     def counted_findings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.counted)
+
+    @classmethod
+    def failed(cls, source: str, error: ErrorInfo, notes: tuple[str, ...] = ()) -> DocumentReport:
+        """The report of an input that could not be checked."""
+        return cls(source, None, None, f"Could not check this input: {error.message}",
+                   error=error, notes=notes)
+
+    def fails(self, fail_under: int, fail_on: Severity | None = None) -> bool:
+        """Does this document cross the failure threshold (score below, or a counted flag of
+        at least ``fail_on`` severity)?"""
+        if self.score is not None and self.score < fail_under:
+            return True
+        return fail_on is not None and any(f.severity.rank >= fail_on.rank
+                                           for f in self.counted_findings)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -268,6 +347,15 @@ class Report:
     def mean_score(self) -> float | None:
         scores = [d.score for d in self.documents if d.score is not None]
         return round(sum(scores) / len(scores), 1) if scores else None
+
+    def exit_code(self, fail_under: int, fail_on: Severity | None = None) -> int:
+        """0 all checked and none failed; 1 a document failed (see ``fails``); 2 an input could
+        not be checked."""
+        if self.errors:
+            return EXIT_ERROR
+        if any(d.fails(fail_under, fail_on) for d in self.documents):
+            return EXIT_FAIL
+        return EXIT_OK
 
     def summary_dict(self) -> dict[str, Any]:
         return {

@@ -15,8 +15,8 @@ import json
 from collections.abc import Iterator
 from typing import IO, Any
 
-from .ingest import Document, no_surrogates
-from .models import ErrorInfo
+from ..types import Document, ErrorInfo
+from .decode import no_surrogates
 
 #: error type of "the file has no such text column"; a folder scan skips such CSVs
 NO_COLUMN = "column"
@@ -208,38 +208,39 @@ def iter_jsonl(stream: IO[bytes], source: str, *, text_field: str = "text",
         if not line.strip():
             continue
         found = True
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield Document(where, error=ErrorInfo(
-                "jsonl", f"line {line_no} is not valid JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        except RecursionError:
-            yield Document(where, error=ErrorInfo(
-                "jsonl", f"line {line_no} is nested too deeply to read"))
-            continue
-        except ValueError as exc:  # e.g. an integer of more than 4300 digits
-            detail = " ".join(str(exc).split())[:120]
-            yield Document(where, error=ErrorInfo(
-                "jsonl", f"line {line_no} cannot be read as JSON ({detail})"))
-            continue
-        if not isinstance(obj, dict):
-            yield Document(where, error=ErrorInfo(
-                "jsonl", f"line {line_no} is a JSON {_json_kind(obj)}, not an object"))
-            continue
-        ident = obj.get(id_field)
-        if text_field not in obj:
-            keys = no_surrogates(", ".join(map(str, obj))) or "none"
-            yield Document(_row_source(source, ident, line_no), error=ErrorInfo(
-                "jsonl", f"line {line_no} has no '{text_field}' key (its keys: {keys})"))
-            continue
-        value = obj[text_field]
-        if not isinstance(value, str):
-            yield Document(_row_source(source, ident, line_no), error=ErrorInfo(
-                "jsonl", f"line {line_no}: '{text_field}' is a JSON {_json_kind(value)}, "
-                "not a string"))
-            continue
-        yield Document(_row_source(source, ident, line_no), no_surrogates(value), notes=notes)
+        yield _jsonl_document(line, line_no, source, text_field, id_field, notes)
+
+
+def _jsonl_document(line: str, line_no: int, source: str, text_field: str, id_field: str,
+                    notes: tuple[str, ...]) -> Document:
+    """The document of one non-blank JSONL line, or the error record saying what is wrong."""
+    where = f"{source}:row {line_no}"
+    try:
+        obj = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Document(where, error=ErrorInfo(
+            "jsonl", f"line {line_no} is not valid JSON ({exc.msg} at column {exc.colno})"))
+    except RecursionError:
+        return Document(where, error=ErrorInfo(
+            "jsonl", f"line {line_no} is nested too deeply to read"))
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        detail = " ".join(str(exc).split())[:120]
+        return Document(where, error=ErrorInfo(
+            "jsonl", f"line {line_no} cannot be read as JSON ({detail})"))
+    if not isinstance(obj, dict):
+        return Document(where, error=ErrorInfo(
+            "jsonl", f"line {line_no} is a JSON {_json_kind(obj)}, not an object"))
+    ident = obj.get(id_field)
+    if text_field not in obj:
+        keys = no_surrogates(", ".join(map(str, obj))) or "none"
+        return Document(_row_source(source, ident, line_no), error=ErrorInfo(
+            "jsonl", f"line {line_no} has no '{text_field}' key (its keys: {keys})"))
+    value = obj[text_field]
+    if not isinstance(value, str):
+        return Document(_row_source(source, ident, line_no), error=ErrorInfo(
+            "jsonl", f"line {line_no}: '{text_field}' is a JSON {_json_kind(value)}, "
+            "not a string"))
+    return Document(_row_source(source, ident, line_no), no_surrogates(value), notes=notes)
 
 
 def _json_kind(value: Any) -> str:

@@ -23,11 +23,6 @@ NOTE_ALL = "line and column refer to the text extracted from the HTML (all its v
 _BLOCKS = {"head", "p", "list", "quote", "code", "table", "div", "main", "doc", "body"}
 
 
-def html_to_text(html: str) -> str:
-    """The main text of an HTML page, one block per paragraph (see ``extract_html``)."""
-    return extract_html(html)[0]
-
-
 def extract_html(html: str) -> tuple[str, str]:
     """The page's main text and a note saying what it is; never raises on bad HTML."""
     text = main_text(html)

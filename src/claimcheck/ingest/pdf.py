@@ -61,7 +61,7 @@ def pdf_text(raw: bytes) -> tuple[str, tuple[int, ...]]:
 
 def _clean(text: str) -> str:
     """One page's text with trailing spaces and edge blank lines trimmed, and no stray \\f."""
-    from .ingest import no_surrogates  # a broken ToUnicode map can give lone surrogates
+    from .decode import no_surrogates  # a broken ToUnicode map can give lone surrogates
 
     lines = [line.rstrip() for line in text.replace("\f", "\n").replace("\r\n", "\n")
              .replace("\r", "\n").split("\n")]

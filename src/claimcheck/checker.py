@@ -1,0 +1,138 @@
+"""The product as a library: text or documents in, reports out.
+
+A ``Checker`` builds each stage once (spaCy pipeline, detectors, cue table) and runs them for
+every document:
+
+    ingest -> nlp.Pipeline.analyse -> detectors (rules; later a classifier) -> context judge
+           -> findings.place -> score (disclosures + arithmetic) -> DocumentReport
+
+``check_text`` and ``check_documents`` are the one-call forms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+
+from .context import ContextJudge, load_cues
+from .detect import Candidate, Detector, RuleDetector
+from .findings import place, to_findings, to_signals, with_pages
+from .match import PatternSet
+from .nlp import Analysis, Pipeline
+from .ruleset import RuleSet, load_rules
+from .score.disclosures import missing_disclosures
+from .score.scoring import EMPTY_VERDICT, SIGNAL_POINTS, Credit, Hit, score_document
+from .types import Document, DocumentReport, ErrorInfo, Report, Stats
+from .version import __version__
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+class Checker:
+    """Checks texts against a rule set; build once, use for many documents."""
+
+    def __init__(self, rules: RuleSet | None = None, *, model: str | None = None) -> None:
+        self.rules = rules if rules is not None else load_rules()
+        self.pipeline = Pipeline(model)
+        self.detectors: list[Detector] = [RuleDetector(self.pipeline, self.rules.rules)]
+        self._cue_table = load_cues()
+        self._cues = PatternSet(self.pipeline, self._cue_table.specs)
+
+    @property
+    def note(self) -> str:
+        """A one-line note about the pipeline (e.g. a missing model), or ''."""
+        return self.pipeline.note
+
+    def check_text(self, text: str, source: str = "<text>") -> DocumentReport:
+        """Check one text and return its report."""
+        # a lone surrogate (from a broken decoder upstream) cannot be tokenized or printed;
+        # U+FFFD takes its place one for one, so offsets stay the same
+        text = _SURROGATES.sub("\ufffd", text)
+        return self._report(source, self.pipeline.analyse(text))
+
+    def check_document(self, document: Document) -> DocumentReport:
+        """Check one input document (an unreadable one becomes its error record)."""
+        if document.error is not None:
+            return DocumentReport.failed(document.source, document.error, document.notes)
+        report = self.check_text(document.text, document.source)
+        if document.pages:
+            report = with_pages(report, document.pages)
+        return replace(report, notes=document.notes) if document.notes else report
+
+    def check_documents(self, documents: Iterable[Document]) -> Iterator[DocumentReport]:
+        """Check documents in order, yielding each report as soon as it is ready.
+
+        A document that makes the checker fail becomes an error record; the rest go on.
+        """
+        for document in documents:
+            try:
+                yield self.check_document(document)
+            except Exception as exc:  # a bug must cost one document, not the batch
+                error = ErrorInfo("internal", f"internal error: {type(exc).__name__}: {exc}")
+                yield DocumentReport.failed(document.source, error, document.notes)
+
+    def report(self, documents: Iterable[DocumentReport]) -> Report:
+        """The run's report over these document reports."""
+        return Report(tuple(documents), __version__, self.rules.version)
+
+    def candidates(self, analysis: Analysis) -> list[Candidate]:
+        """Every detector's candidates, in document order."""
+        if len(self.detectors) == 1:
+            return self.detectors[0].detect(analysis)
+        out = [c for d in self.detectors for c in d.detect(analysis)]
+        out.sort(key=lambda c: (c.start, c.end))  # stable: detectors keep their own order
+        return out
+
+    def _report(self, source: str, analysis: Analysis) -> DocumentReport:
+        stats = Stats(analysis.words, len(analysis.sentences), len(analysis.assertions))
+        if not analysis.sentences:
+            return DocumentReport(source, 100, "A", EMPTY_VERDICT, stats=stats,
+                                  text=analysis.text)
+        judge = ContextJudge(self._cue_table, analysis, self._cues.find(analysis, fuzzy=False))
+        red, green = place(self.candidates(analysis), analysis, judge)
+        missing = missing_disclosures({p.rule.category for p in red if p.counted},
+                                      {p.rule.category for p in green})
+        score = score_document(
+            [Hit(p.rule.id, p.rule.name, p.rule.severity, p.judgement.context, p.counted,
+                 p.line) for p in red],
+            [Credit(p.rule.id, p.rule.name,
+                    p.rule.weight if p.rule.weight is not None else SIGNAL_POINTS, p.line)
+             for p in green],
+            [(m.rule, m.name, m.weight) for m in missing],
+        )
+        return DocumentReport(
+            source, score.score, score.grade, score.verdict,
+            to_findings(red, score.hit_weights, analysis),
+            to_signals(green, score.credit_weights, analysis),
+            tuple(missing), score.arithmetic, stats, text=analysis.text)
+
+
+@lru_cache(maxsize=4)
+def _default_checker(model: str | None) -> Checker:
+    return Checker(model=model)
+
+
+def check_text(text: str, source: str = "<text>", *, checker: Checker | None = None,
+               model: str | None = None) -> DocumentReport:
+    """Check one text with the built-in rules (or the given checker)."""
+    return (checker or _default_checker(model)).check_text(text, source)
+
+
+def check_documents(documents: Sequence[Document | str | Path], *,
+                    checker: Checker | None = None, model: str | None = None) -> Report:
+    """Check many documents (Document objects, texts, or paths) and return one report."""
+    from .ingest import iter_documents
+
+    checker = checker or _default_checker(model)
+    docs: list[Document] = []
+    for n, item in enumerate(documents):
+        if isinstance(item, Document):
+            docs.append(item)
+        elif isinstance(item, Path):
+            docs.extend(iter_documents([str(item)], skipped={}))
+        else:
+            docs.append(Document(f"<text {n + 1}>", item))
+    return checker.report(checker.check_documents(docs))

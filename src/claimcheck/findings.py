@@ -1,0 +1,127 @@
+"""Candidates + judgements -> findings and signals: one claim, one finding.
+
+Each candidate is placed in its sentence (offsets, line, column) and judged by the context
+judge. A rule counts once per clause (red flags) or sentence (good signs); of overlapping red
+flags of one category in one sentence the longest is kept; a denied good sign is no good sign.
+After scoring, ``to_findings``/``to_signals`` build the frozen objects a report carries.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from .context import ContextJudge, Judgement
+from .detect import Candidate
+from .nlp import Analysis
+from .types import Context, DocumentReport, Finding, Kind, Rule, Signal
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A judged candidate with its place in the checked text."""
+
+    candidate: Candidate
+    judgement: Judgement
+    counted: bool
+    sentence: str
+    sentence_start: int
+    start: int  # character offsets
+    end: int
+    line: int
+    column: int
+
+    @property
+    def rule(self) -> Rule:
+        return self.candidate.rule
+
+    def where(self) -> dict:
+        return dict(sentence=self.sentence, sentence_start=self.sentence_start,
+                    start=self.start, end=self.end, line=self.line, column=self.column)
+
+
+def place(candidates: Iterable[Candidate], analysis: Analysis,
+          judge: ContextJudge) -> tuple[list[Placed], list[Placed]]:
+    """Judge candidates in document order; (red flags, good signs), one per claim."""
+    red: list[Placed] = []
+    green: list[Placed] = []
+    seen: set[tuple[str, int]] = set()
+    for c in candidates:
+        assertion = analysis.assertion_at(c.start)
+        unit = (c.rule.id, assertion.start if c.rule.kind is Kind.RED else assertion.sentence)
+        if unit in seen:
+            continue
+        seen.add(unit)
+        judgement = judge.judge(c.start, c.end)
+        if c.rule.kind is Kind.GREEN and judgement.context is Context.NEGATED:
+            continue  # "we do not disclose the risks" is no disclosure
+        start, end = analysis.starts[c.start], analysis.ends[c.end - 1]
+        line, column = analysis.line_col(start)
+        sentence = analysis.sentences[assertion.sentence]
+        counted = c.rule.kind is Kind.RED and (judgement.context.counted
+                                                or judgement.context in c.rule.counts_in)
+        item = Placed(c, judgement, counted, analysis.text[sentence.char_start:sentence.char_end],
+                      sentence.char_start, start, end, line, column)
+        (red if c.rule.kind is Kind.RED else green).append(item)
+    return drop_overlaps(red), green
+
+
+def drop_overlaps(red: list[Placed]) -> list[Placed]:
+    """One claim, one finding: of overlapping matches in the same category keep the longest.
+
+    ("no risk" inside "no risk of rejection" is the same safety claim, not a second one.)
+    """
+    groups: dict[tuple[str, int], list[Placed]] = {}
+    for item in red:
+        groups.setdefault((item.rule.category, item.sentence_start), []).append(item)
+
+    def rank(item: Placed) -> tuple:
+        return (item.end - item.start, -item.start, item.rule.id)
+
+    return [item for item in red
+            if not any(other.start < item.end and item.start < other.end
+                       and rank(other) > rank(item)
+                       for other in groups[(item.rule.category, item.sentence_start)])]
+
+
+def to_findings(red: Sequence[Placed], weights: Sequence[float],
+             analysis: Analysis) -> tuple[Finding, ...]:
+    """The report's findings, with the points each one took off."""
+    return tuple(
+        Finding(rule=p.rule.id, name=p.rule.name, category=p.rule.category,
+                severity=p.rule.severity, match=analysis.text[p.start:p.end],
+                pattern=p.candidate.pattern, similarity=p.candidate.similarity,
+                context=p.judgement.context, cue=p.judgement.cue, counted=p.counted,
+                weight=weight, message=message(p.rule, p.judgement.context, p.counted),
+                why=p.rule.why, ask=p.rule.ask, **p.where())
+        for p, weight in zip(red, weights, strict=True)
+    )
+
+
+def to_signals(green: Sequence[Placed], weights: Sequence[float],
+            analysis: Analysis) -> tuple[Signal, ...]:
+    """The report's good signs, with the points each one added back."""
+    return tuple(
+        Signal(rule=p.rule.id, name=p.rule.name, match=analysis.text[p.start:p.end],
+               weight=weight, **p.where())
+        for p, weight in zip(green, weights, strict=True)
+    )
+
+
+def message(rule: Rule, context: Context, counted: bool) -> str:
+    """What a finding says in one line: the rule's summary, and why it does or doesn't count."""
+    if counted and context is Context.HEDGED:
+        return f"{rule.summary} (hedged, so it counts for less)"
+    if counted:
+        return rule.summary
+    return f"{rule.summary} Here it is {context.label}."
+
+
+def with_pages(report: DocumentReport, pages: Sequence[int]) -> DocumentReport:
+    """Give each finding and signal the (1-based) page its offset falls on."""
+    return replace(
+        report,
+        findings=tuple(replace(f, page=bisect_right(pages, f.start)) for f in report.findings),
+        signals=tuple(replace(s, page=bisect_right(pages, s.start)) for s in report.signals),
+    )

@@ -1,0 +1,63 @@
+"""Lemmas without a trained model: the English lookup table shipped with the project.
+
+The table is copied from spacy-lookups-data (MIT; WordNet licence beside it) with a few fixes,
+and set on a whole Doc through arrays, so rules match the same way on the blank and trained paths.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from functools import lru_cache
+from importlib import resources
+
+import numpy
+from spacy.attrs import LEMMA, LOWER
+from spacy.tokens import Doc
+
+#: where the WordNet lookup table is wrong for the contractions spaCy's tokenizer produces
+_LEMMA_FIXES = {
+    "does": "do", "ca": "can", "wo": "will", "sha": "shall", "'s": "'s", "’s": "'s",
+    "n’t": "not", "n't": "not", "’re": "be", "'re": "be", "’m": "be", "'m": "be",
+    # comparatives keep their own lemma, so "better than surgery" never matches "well"
+    "better": "better", "best": "best", "worse": "worse", "worst": "worst",
+    # modal verbs keep theirs, so a hedge cue "could" never matches a confident "can"
+    "could": "could", "might": "might", "would": "would", "should": "should",
+}
+
+
+@lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """The English lookup lemma table (from spacy-lookups-data, shipped as package data)."""
+    data = resources.files("claimcheck").joinpath("data/en_lemma_lookup.json.gz").read_bytes()
+    table: dict[str, str] = json.loads(gzip.decompress(data))
+    out = {k.lower(): v.lower() for k, v in table.items()}
+    out.update(_LEMMA_FIXES)
+    return out
+
+
+class Lemmatizer:
+    """Lower-case form -> lemma, applied to a whole Doc through arrays (no per-token objects)."""
+
+    def __init__(self, strings) -> None:  # type: ignore[no-untyped-def]
+        self.strings = strings
+        self.table = lemma_table()
+        self.by_hash: dict[int, int] = {}
+
+    def _lemma_hash(self, lower_hash: int) -> int:
+        low = self.strings[lower_hash]
+        lemma = self.strings.add(self.table.get(low, low))
+        self.by_hash[lower_hash] = lemma
+        return lemma
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        by_hash = self.by_hash
+        lowers = doc.to_array([LOWER])
+        lemmas = numpy.fromiter(
+            (by_hash.get(h) or self._lemma_hash(h) for h in lowers.tolist()),
+            dtype="uint64", count=len(lowers),
+        )
+        doc.from_array([LEMMA], lemmas.reshape(-1, 1))
+        return doc

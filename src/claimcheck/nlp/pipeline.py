@@ -1,0 +1,128 @@
+"""The spaCy pipeline of a run: text -> ``Analysis``.
+
+Built once per run: spaCy's blank English pipeline (tokenizer, our line-aware sentence cutting,
+lookup lemmas) or an installed trained pipeline (``--model``), whose parser then splits
+sentences, helped by line breaks marked before it runs. Lemmas always come from the same lookup
+table, so rules match the same way on both paths.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy
+import spacy
+from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ..errors import UsageError
+from .analysis import Analysis, Assertion, Sentence
+from .lemmas import Lemmatizer
+from .segment import BULLETS, bounded, clauses, line_starts, segment, sentence_kind
+
+
+@Language.component("claimcheck_lines")
+def _line_breaks(doc: Doc) -> Doc:
+    """Before a parser: start a sentence after each line break that is not just a wrap."""
+    texts = [t.text for t in doc]
+    starts = [t.idx for t in doc]
+    for i in line_starts(doc.text, texts, starts):
+        doc[i].is_sent_start = True
+    return doc
+
+
+class Pipeline:
+    """The spaCy pipeline for a run; ``analyse`` turns text into an ``Analysis``.
+
+    Blank path: spaCy's tokenizer only; sentences are cut here (punctuation and line breaks)
+    and lemmas set from the lookup table. Trained path: the parser cuts sentences, helped by
+    line breaks marked before it runs.
+    """
+
+    def __init__(self, model: str | None = None) -> None:
+        self.model_name = "blank:en"
+        self.note = ""
+        nlp = None
+        if model:
+            try:
+                nlp = spacy.load(model, exclude=["lemmatizer", "ner"])
+                self.model_name = model
+            except OSError:
+                self.note = f"spaCy pipeline '{model}' is not installed; using the blank pipeline"
+            except Exception as exc:  # a broken model package must not stop a check
+                self.note = f"spaCy pipeline '{model}' failed to load ({exc}); using blank"
+        if nlp is None:
+            nlp = spacy.blank("en")
+        else:
+            if nlp.lang != "en":
+                raise UsageError(f"spaCy pipeline '{model}' is not English ({nlp.lang})")
+            nlp.add_pipe("claimcheck_lines", first=True)
+            if "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+                nlp.add_pipe("sentencizer")
+        nlp.max_length = 10**8
+        self.nlp = nlp
+        self.trained = model is not None and self.model_name == model
+        self._lemmas = Lemmatizer(nlp.vocab.strings)
+        self._strings: dict[int, str] = {}
+
+    def make_pattern_doc(self, phrase: str) -> Doc:
+        """Tokenize and lemmatize a rule phrase the way checked text is."""
+        return self._lemmas(self.nlp.make_doc(phrase))
+
+    def analyse(self, text: str) -> Analysis:
+        """Run the pipeline and cut the text into sentences and assertions."""
+        doc = self.nlp(text) if self.trained else self.nlp.make_doc(text)
+        return self._build(text, self._lemmas(doc))
+
+    def _string_list(self, hashes: list[int]) -> list[str]:
+        cache, strings = self._strings, self.nlp.vocab.strings
+        out = []
+        for h in hashes:
+            s = cache.get(h)
+            if s is None:
+                s = cache[h] = strings[h]
+            out.append(s)
+        return out
+
+    def _build(self, text: str, doc: Doc) -> Analysis:
+        arrays = doc.to_array([ORTH, LOWER, LEMMA, IDX]).tolist() if len(doc) else []
+        texts = self._string_list([row[0] for row in arrays])
+        lower = self._string_list([row[1] for row in arrays])
+        lemmas = self._string_list([row[2] for row in arrays])
+        starts = [row[3] for row in arrays]
+        ends = [i + len(w) for i, w in zip(starts, texts, strict=True)]
+        words = sum(1 for w in texts if w[:1].isalnum())
+        if self.trained:
+            raw = [(sent.start, sent.end) for sent in doc.sents]
+        else:
+            raw = segment(text, texts, starts)
+        raw = bounded(raw, texts)
+        sentences: list[Sentence] = []
+        assertions: list[Assertion] = []
+        bounds = (len(text) - len(text.lstrip()), len(text.rstrip()))
+        for s, e in raw:
+            while s < e and (texts[s].isspace() or texts[s] in BULLETS):
+                s += 1
+            while e > s and texts[e - 1].isspace():
+                e -= 1
+            if s >= e:
+                continue
+            kind = sentence_kind(text, texts, starts, ends, s, e, bounds)
+            sentences.append(Sentence(s, e, starts[s], ends[e - 1], kind))
+            for a, b in clauses(lower, s, e):
+                assertions.append(Assertion(a, b, len(sentences) - 1))
+        if not self.trained and texts:
+            _mark_sentence_starts(doc, sentences)
+        line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        return Analysis(text, doc, texts, lower, lemmas, starts, ends, sentences, assertions,
+                        line_starts, words)
+
+
+def _mark_sentence_starts(doc: Doc, sentences: list[Sentence]) -> None:
+    """Record our sentences on the Doc, so token patterns can use IS_SENT_START."""
+    flags = numpy.full((len(doc), 1), numpy.uint64(2**64 - 1), dtype="uint64")  # -1: not a start
+    flags[0, 0] = 1
+    for sentence in sentences:
+        flags[sentence.start, 0] = 1
+    doc.from_array([SENT_START], flags)

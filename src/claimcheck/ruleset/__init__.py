@@ -1,0 +1,106 @@
+"""The rule set: rule files found, read and validated into ``Rule`` objects, and a version.
+
+``load_rules`` reads the shipped rules (``rules/`` in a checkout, ``claimcheck/rules`` in the
+wheel) plus any user files; ``schema`` validates each file, ``yamlio`` reads it safely and
+``examples`` runs every rule's own flag/pass examples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..errors import RuleFileError
+from ..types import Rule, Severity
+from .schema import CATEGORIES, parse_rule_file
+
+__all__ = ["CATEGORIES", "RuleSet", "builtin_rules_dir", "load_rules", "parse_rule_file",
+           "rule_files"]
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules in force for a run, and a version string that changes with their content."""
+
+    rules: tuple[Rule, ...]
+    version: str
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        return None
+
+    def configured(
+        self, disable: Iterable[str] = (), severities: dict[str, str] | None = None
+    ) -> RuleSet:
+        """Return a copy without disabled rules/categories and with severities overridden."""
+        disable = {d.strip() for d in disable if d.strip()}
+        known = {r.id for r in self.rules} | {r.category for r in self.rules}
+        unknown = sorted(disable - known)
+        if unknown:
+            raise RuleFileError("--disable", f"no rule or category named {', '.join(unknown)}")
+        rules = [r for r in self.rules if r.id not in disable and r.category not in disable]
+        for rule_id, level in (severities or {}).items():
+            if rule_id not in {r.id for r in self.rules}:
+                raise RuleFileError("--severity", f"no rule named {rule_id}")
+            try:
+                sev = Severity(level.lower())
+            except ValueError:
+                raise RuleFileError(
+                    "--severity", f"severity for {rule_id} must be low, medium or high"
+                ) from None
+            rules = [replace(r, severity=sev) if r.id == rule_id else r for r in rules]
+        return RuleSet(tuple(rules), self.version)
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped rules: inside the installed package, or ``rules/`` in a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "rules", here.parent.parent / "rules"):
+        if candidate.is_dir():
+            return candidate
+    raise RuleFileError(str(here / "rules"), "built-in rules not found (broken installation?)")
+
+
+def rule_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand files and folders into a sorted list of ``.yaml``/``.yml`` rule files."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RuleFileError(str(path), "no such rule file or folder")
+    return files
+
+
+def load_rules(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleSet:
+    """Load the built-in rules (unless ``builtin=False``) plus any extra files or folders."""
+    paths = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in extra]
+    files = rule_files(paths)
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for file in files:
+        raw = _read(file)
+        digest.update(file.name.encode() + b"\0" + raw + b"\0")
+        for rule in parse_rule_file(raw, str(file)):
+            if rule.id in seen:
+                raise RuleFileError(
+                    str(file), f"duplicate rule id (also in {seen[rule.id]})",
+                    rule=rule.id, key="id", line=rule.line,
+                )
+            seen[rule.id] = str(file)
+            rules.append(rule)
+    return RuleSet(tuple(rules), digest.hexdigest()[:12])
+
+
+def _read(file: Path) -> bytes:
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        raise RuleFileError(str(file), f"cannot read: {exc.strerror or exc}") from None
