@@ -1,14 +1,26 @@
-"""Detection quality on labelled text: sentence P/R/F1, hard-negative false positives, document AUC.
+"""Detection quality on labelled text, by detector: rules, the claim model, and both.
 
 Usage:
-    python bench/accuracy.py [--sentences FILE.jsonl] [--docs FOLDER] [--seeds FOLDER]
+    python bench/accuracy.py [--detector all|both|rules|model] [--sentences FILE.jsonl]
+                             [--docs FOLDER] [--seeds FOLDER] [--no-validation]
                              [--model NAME] [--errors]
 
-Defaults read ../shared/corpus and ../shared/seeds beside this checkout. A sentence counts as
-flagged when it gets at least one counted finding. Documents: AUC of the score separating
-``balanced`` (should score higher) from ``marketing``, and Spearman correlation with the
-1-5 ``credibility`` label. ``--errors`` lists the misjudged sentences (for development only:
-never copy them into the project).
+Defaults read ../shared/corpus and ../shared/seeds beside this checkout (real text the project
+never trains on), and the validation split of training/corpus (our own sentences, held out by
+the training run). A sentence counts as flagged when it gets at least one counted finding; it is
+flagged for a class when a counted finding has that class (a rule's category maps to its
+taxonomy class). Printed for each detector:
+
+- sentences: precision, recall, F1 overall, per part of the corpus (cc-*, d2-*), per RF class
+  and per kind of source; false positives on hard negatives (warnings, negations, quotes,
+  questions, hedges) by kind;
+- validation split: the same per class and per business kind;
+- pages: scores, AUC of the score separating balanced pages from marketing, Spearman with the
+  1-5 credibility rating, marketing pages graded A/B and balanced pages graded D/F;
+- seeds: scores, and seed 000's lead over seeds 001 and 002.
+
+``--errors`` lists the misjudged sentences (for development only: never copy them into the
+project).
 """
 
 from __future__ import annotations
@@ -58,50 +70,103 @@ def auc(positives: list[float], negatives: list[float]) -> float:
     return wins / (len(positives) * len(negatives))
 
 
-def sentence_metrics(checker, path: Path, show_errors: bool) -> dict:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
-            if line.strip()]
-    tp = fp = fn = tn = 0
-    hard = defaultdict(Counter)
+class Tally:
+    """True/false positives and negatives, and the figures made of them."""
+
+    def __init__(self) -> None:
+        self.tp = self.fp = self.fn = self.tn = 0
+
+    def add(self, truth: bool, predicted: bool) -> None:
+        self.tp += truth and predicted
+        self.fp += predicted and not truth
+        self.fn += truth and not predicted
+        self.tn += not truth and not predicted
+
+    def prf(self) -> tuple[float, float, float]:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+    def line(self) -> str:
+        p, r, f = self.prf()
+        return (f"P {p:.3f}  R {r:.3f}  F1 {f:.3f}  "
+                f"(tp {self.tp}, fp {self.fp}, fn {self.fn}, tn {self.tn})")
+
+
+def classes_of(report, category_class: dict[str, str]) -> set[str]:  # type: ignore[no-untyped-def]
+    """The taxonomy classes of a report's counted findings."""
+    return {category_class.get(f.category, f.category) for f in report.findings if f.counted}
+
+
+def judge_sentences(checker, rows: list[dict], group_by: str, category_class: dict,
+                    show_errors: bool) -> dict:
+    """Sentence figures for rows with 'text' and 'flags' (true classes) or 'labels'."""
+    overall, per_class, per_group = Tally(), defaultdict(Tally), defaultdict(Tally)
+    hard: dict[str, Counter] = defaultdict(Counter)
     errors = []
-    started = time.perf_counter()
     for row in rows:
-        report = checker.check_text(row["text"], row["id"])
-        flagged = any(f.counted for f in report.findings)
-        red = row["label"] == "red"
-        tp += flagged and red
-        fp += flagged and not red
-        fn += (not flagged) and red
-        tn += (not flagged) and not red
-        if row.get("hard") and not red:
+        report = checker.check_text(row["text"], row.get("id", "<text>"))
+        found = classes_of(report, category_class)
+        truth = set(row["truth"])
+        overall.add(bool(truth), bool(found))
+        per_group[row.get(group_by, "?")].add(bool(truth), bool(found))
+        for c in set(category_class.values()):
+            per_class[c].add(c in truth, c in found)
+        if row.get("hard") and not truth:
             hard[row["hard"]]["n"] += 1
-            hard[row["hard"]]["fp"] += flagged
-        if flagged != red:
+            hard[row["hard"]]["fp"] += bool(found)
+        if bool(found) != bool(truth):
             why = [f"{f.rule}:{f.context}{'*' if f.counted else ''}:{f.match!r}"
                    for f in report.findings]
-            errors.append(("FP" if flagged else "FN", row, why))
-    elapsed = time.perf_counter() - started
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    print(f"sentences: {len(rows)} ({tp + fn} red, {fp + tn} ok) in {elapsed:.2f} s")
-    print(f"  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}  "
-          f"(tp {tp}, fp {fp}, fn {fn}, tn {tn})")
+            errors.append(("FP" if found else "FN", row, why))
+    print(f"  all {len(rows)}: {overall.line()}")
+    for name, tally in sorted(per_group.items()):
+        p, r, f = tally.prf()
+        print(f"    {group_by} {name:<22} P {p:.2f} R {r:.2f} F1 {f:.2f}  "
+              f"(n {tally.tp + tally.fp + tally.fn + tally.tn})")
+    for name in sorted(per_class):
+        tally = per_class[name]
+        if tally.tp + tally.fn:
+            p, r, f = tally.prf()
+            print(f"    class {name:<12} P {p:.2f} R {r:.2f} F1 {f:.2f}  "
+                  f"(true {tally.tp + tally.fn}, found {tally.tp + tally.fp})")
     total_n = sum(c["n"] for c in hard.values())
     total_fp = sum(c["fp"] for c in hard.values())
     if total_n:
-        print(f"  false-positive rate on hard negatives: {total_fp}/{total_n} = "
-              f"{total_fp / total_n:.1%}")
-        for kind in HARD_KINDS:
-            if hard[kind]["n"]:
-                c = hard[kind]
-                print(f"    {kind:<9} {c['fp']}/{c['n']} = {c['fp'] / c['n']:.1%}")
+        kinds = ", ".join(f"{k} {hard[k]['fp']}/{hard[k]['n']}" for k in sorted(hard))
+        print(f"    hard negatives wrongly counted: {total_fp}/{total_n} = "
+              f"{total_fp / total_n:.1%}  ({kinds})")
     if show_errors:
         for tag, row, why in errors:
-            print(f"  {tag} {row['id']} [{row.get('hard') or '-'}] {row['text'][:160]!r}")
-            print(f"       {', '.join(why) or 'no match'}  (flags {row.get('flags')})")
-    return {"precision": precision, "recall": recall, "f1": f1,
+            print(f"    {tag} {row.get('id', '')} [{row.get('hard') or '-'}] {row['text'][:160]!r}")
+            print(f"         {', '.join(why) or 'no match'}  (truth {sorted(row['truth'])})")
+    p, r, f = overall.prf()
+    return {"precision": p, "recall": r, "f1": f,
             "hard_fp_rate": total_fp / total_n if total_n else 0.0}
+
+
+def dev_sentences(path: Path) -> list[dict]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()]
+    for row in rows:
+        row["truth"] = row["flags"] if row["label"] == "red" else []
+        row["part"] = row["id"].split("-")[0]
+    return rows
+
+
+def validation_sentences() -> list[dict]:
+    from claimcheck.classifier.corpus import corpus_files, load, split_of
+    from claimcheck.classifier.train import TrainConfig
+
+    config_path = ROOT / "training" / "config.toml"
+    config = TrainConfig.read(config_path if config_path.is_file() else None)
+    rows, _ = load(corpus_files(ROOT / "training" / "corpus"))
+    out = [dict(r, truth=r["labels"]) for r in rows
+           if split_of(r, config.validation_percent) == "validation"]
+    for r in out:
+        if not r["labels"] and r["context"] != "plain":
+            r["hard"] = r["context"]
+    return out
 
 
 def document_metrics(checker, folder: Path) -> dict:
@@ -109,20 +174,25 @@ def document_metrics(checker, folder: Path) -> dict:
         encoding="utf-8").splitlines() if line.strip()]
     scores, cred = [], []
     by_label = defaultdict(list)
+    bad = Counter()
     for row in index:
         text = (folder / row["file"]).read_text(encoding="utf-8")
         report = checker.check_text(text, row["file"])
         scores.append(report.score)
         cred.append(row["credibility"])
         by_label[row["label"]].append(report.score)
+        bad["marketing A/B"] += row["label"] == "marketing" and report.grade in ("A", "B")
+        bad["balanced D/F"] += row["label"] == "balanced" and report.grade in ("D", "F")
         counted = sum(1 for f in report.findings if f.counted)
-        print(f"  {report.score:>3} {report.grade}  {row['label']:<9} cred {row['credibility']}  "
-              f"{counted} flags  {row['file']}")
+        print(f"    {report.score:>3} {report.grade}  {row['label']:<9} cred {row['credibility']}"
+              f"  {counted:>2} flags  {row['file']}")
     a = auc(by_label["balanced"], by_label["marketing"])
     rho = spearman([float(s) for s in scores], [float(c) for c in cred])
-    print(f"documents: {len(index)}  AUC(balanced > marketing) {a:.3f}  "
-          f"Spearman(score, credibility) {rho:.3f}")
-    return {"auc": a, "spearman": rho}
+    print(f"  pages {len(index)}: AUC(balanced > marketing) {a:.3f}  Spearman(score, "
+          f"credibility) {rho:.3f}  marketing graded A/B {bad['marketing A/B']}/"
+          f"{len(by_label['marketing'])}  balanced graded D/F {bad['balanced D/F']}/"
+          f"{len(by_label['balanced'])}")
+    return {"auc": a, "spearman": rho, **bad}
 
 
 def seed_scores(checker, folder: Path) -> dict:
@@ -132,7 +202,7 @@ def seed_scores(checker, folder: Path) -> dict:
         counted = sum(1 for f in report.findings if f.counted)
         mentioned = sum(1 for f in report.findings if not f.counted)
         scores[path.name[:3]] = report.score
-        print(f"  seed {path.name[:3]}: score {report.score:>3} grade {report.grade}  "
+        print(f"    seed {path.name[:3]}: score {report.score:>3} grade {report.grade}  "
               f"{counted} counted, {mentioned} mentioned, {len(report.signals)} good signs")
     if {"000", "001", "002"} <= set(scores):
         gap = scores["000"] - max(scores["001"], scores["002"])
@@ -140,28 +210,48 @@ def seed_scores(checker, folder: Path) -> dict:
     return scores
 
 
+def run(detector: str, args: argparse.Namespace) -> None:
+    from claimcheck.checker import Checker
+    from claimcheck.ruleset.schema import CATEGORIES
+
+    category_class = {cat: cls for cat, (_, kind, cls) in CATEGORIES.items()
+                      if kind.value == "red"}
+    started = time.perf_counter()
+    checker = Checker(model=args.model, detector=detector)
+    print(f"== detector: {detector}  (pipeline {checker.pipeline.model_name}, setup "
+          f"{time.perf_counter() - started:.2f} s)")
+    if args.sentences.is_file():
+        print(f"sentences of {args.sentences.parent.name}/{args.sentences.name}:")
+        rows = dev_sentences(args.sentences)
+        judge_sentences(checker, rows, "part", category_class, args.errors)
+        judge_sentences(checker, rows, "kind", category_class, False)
+    if not args.no_validation and (ROOT / "training" / "corpus").is_dir():
+        rows = validation_sentences()
+        print("validation split of training/corpus:")
+        judge_sentences(checker, rows, "kind", category_class, False)
+    if (args.docs / "index.jsonl").is_file():
+        print(f"pages of {args.docs}:")
+        document_metrics(checker, args.docs)
+    if args.seeds.is_dir():
+        print("seeds:")
+        seed_scores(checker, args.seeds)
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--detector", default="all", choices=("all", "both", "rules", "model"))
     parser.add_argument("--sentences", type=Path, default=SHARED / "corpus" / "sentences.jsonl")
     parser.add_argument("--docs", type=Path, default=SHARED / "corpus" / "docs")
     parser.add_argument("--seeds", type=Path, default=SHARED / "seeds")
+    parser.add_argument("--no-validation", action="store_true",
+                        help="skip the validation split of training/corpus")
     parser.add_argument("--model", default=None, help="spaCy pipeline, e.g. en_core_web_sm")
     parser.add_argument("--errors", action="store_true", help="list misjudged sentences")
     args = parser.parse_args()
-
     sys.path.insert(0, str(ROOT / "src"))
-    from claimcheck.checker import Checker
-
-    started = time.perf_counter()
-    checker = Checker(model=args.model)
-    print(f"pipeline: {checker.pipeline.model_name} (setup {time.perf_counter() - started:.2f} s)"
-          + (f"  note: {checker.note}" if checker.note else ""))
-    if args.sentences.is_file():
-        sentence_metrics(checker, args.sentences, args.errors)
-    if (args.docs / "index.jsonl").is_file():
-        document_metrics(checker, args.docs)
-    if args.seeds.is_dir():
-        seed_scores(checker, args.seeds)
+    for detector in (("rules", "model", "both") if args.detector == "all" else (args.detector,)):
+        run(detector, args)
     return 0
 
 

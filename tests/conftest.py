@@ -42,6 +42,12 @@ def checker() -> Checker:
     return Checker()
 
 
+@pytest.fixture(scope="session")
+def rules_checker() -> Checker:
+    """The rules alone, as `claimcheck rules test` runs them (no claim classifier)."""
+    return Checker(detector="rules")
+
+
 def run_cli(*args: str, stdin: bytes | None = None, env: dict | None = None,
             cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real command line in a subprocess (no terminal: stdout is a pipe)."""

@@ -10,8 +10,9 @@ DOC_KEYS = {"source", "score", "grade", "verdict", "findings", "signals", "missi
             "error"}
 FINDING_KEYS = {"rule", "name", "category", "severity", "sentence", "match", "pattern", "start",
                 "end", "line", "column", "similarity", "context", "counted", "weight",
-                "message", "why", "ask"}
-SIGNAL_KEYS = {"rule", "name", "sentence", "start", "end", "line", "column", "weight"}
+                "message", "why", "ask", "detector", "probability", "evidence"}
+SIGNAL_KEYS = {"rule", "name", "detector", "sentence", "start", "end", "line", "column",
+               "weight"}
 
 
 def test_json_contract_and_the_careful_sample_beats_the_marketing_one():
@@ -20,7 +21,7 @@ def test_json_contract_and_the_careful_sample_beats_the_marketing_one():
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["schema_version"] == 1
-    assert set(data["tool"]) == {"name", "version", "rules_version"}
+    assert set(data["tool"]) == {"name", "version", "rules_version", "model_version"}
     assert set(data["summary"]) == {"documents", "errors", "mean_score"}
     marketing, careful = data["documents"]
     for doc in data["documents"]:
@@ -29,7 +30,9 @@ def test_json_contract_and_the_careful_sample_beats_the_marketing_one():
         for f in doc["findings"]:
             assert FINDING_KEYS <= set(f)
             assert f["context"] in {"asserted", "hedged", "negated", "warning", "question",
-                                    "quoted", "conditional", "heading"}
+                                    "quoted", "conditional", "heading", "qualified"}
+            assert f["detector"] in {"rules", "model"}
+            assert (f["probability"] is None) == (f["detector"] == "rules")
             assert f["counted"] == (f["weight"] > 0) or f["context"] == "hedged"
         for s in doc["signals"]:
             assert SIGNAL_KEYS <= set(s)
@@ -136,14 +139,13 @@ def test_user_rules_disable_and_severity(tmp_path):
     rule_file.write_text(USER_RULE, encoding="utf-8")
     text = tmp_path / "t.txt"
     text.write_text("Experience quantum healing at our spa.", encoding="utf-8")
-    doc = json.loads(run_cli("check", "-f", "json", "--rules", str(rule_file),
-                             str(text)).stdout)["documents"][0]
+    rules = ("check", "-f", "json", "--detector", "rules", "--rules", str(rule_file))
+    doc = json.loads(run_cli(*rules, str(text)).stdout)["documents"][0]
     assert [f["rule"] for f in doc["findings"]] == ["HYPE950"]
-    doc = json.loads(run_cli("check", "-f", "json", "--rules", str(rule_file), "--severity",
-                             "HYPE950=high", str(text)).stdout)["documents"][0]
+    doc = json.loads(run_cli(*rules, "--severity", "HYPE950=high",
+                             str(text)).stdout)["documents"][0]
     assert doc["findings"][0]["severity"] == "high"
-    doc = json.loads(run_cli("check", "-f", "json", "--rules", str(rule_file), "--disable",
-                             "hype", str(text)).stdout)["documents"][0]
+    doc = json.loads(run_cli(*rules, "--disable", "hype", str(text)).stdout)["documents"][0]
     assert doc["findings"] == []
     result = run_cli("rules", "test", str(rule_file))
     assert result.returncode == 0 and b"1 rules, 2 examples: 2 passed" in result.stdout

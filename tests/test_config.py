@@ -40,7 +40,8 @@ def test_dotfile_wins_and_rule_paths_are_relative_to_it(tmp_path):
     (tmp_path / ".claimcheck.toml").write_text('rules = ["myrules"]\n', encoding="utf-8")
     (tmp_path / "pyproject.toml").write_text("[tool.claimcheck]\nfail-under = 99\n",
                                              encoding="utf-8")
-    result = run_cli("check", "-f", "json", stdin=b"Try our wonder juice.", cwd=tmp_path)
+    result = run_cli("check", "-f", "json", "--detector", "rules", stdin=b"Try our wonder juice.",
+                     cwd=tmp_path)
     doc = json.loads(result.stdout)["documents"][0]
     assert [f["rule"] for f in doc["findings"]] == ["HYPE951"]
     shown = json.loads(run_cli("config", "-f", "json", cwd=tmp_path).stdout)

@@ -34,17 +34,17 @@ PAIRS = [
 
 
 @pytest.mark.parametrize("kind,claimed,mentioned", PAIRS, ids=[p[0] for p in PAIRS])
-def test_the_claim_counts_and_the_mention_does_not(checker, kind, claimed, mentioned):
-    flagged = contexts(checker, claimed)
+def test_the_claim_counts_and_the_mention_does_not(rules_checker, kind, claimed, mentioned):
+    flagged = contexts(rules_checker, claimed)
     assert any(counted for _, _, counted in flagged), flagged
-    found = contexts(checker, mentioned)
+    found = contexts(rules_checker, mentioned)
     assert found, "the red-flag words should still be found, as a mention"
     assert not any(counted for _, _, counted in found), found
 
 
-def test_hedged_marketing_still_counts_but_for_less(checker):
-    full = checker.check_text("Our stem cells repair damaged nerve tissue.")
-    hedged = checker.check_text("Our stem cells may repair damaged nerve tissue.")
+def test_hedged_marketing_still_counts_but_for_less(rules_checker):
+    full = rules_checker.check_text("Our stem cells repair damaged nerve tissue.")
+    hedged = rules_checker.check_text("Our stem cells may repair damaged nerve tissue.")
     f_full = [f for f in full.findings if f.counted]
     f_hedged = [f for f in hedged.findings if f.counted]
     assert f_full and f_hedged
@@ -53,48 +53,48 @@ def test_hedged_marketing_still_counts_but_for_less(checker):
     assert hedged.score > full.score
 
 
-def test_rhetorical_sales_question_is_still_a_claim(checker):
-    report = checker.check_text("Did you know our stem cells can reverse arthritis?")
+def test_rhetorical_sales_question_is_still_a_claim(rules_checker):
+    report = rules_checker.check_text("Did you know our stem cells can reverse arthritis?")
     assert any(f.counted for f in report.findings), report.findings
 
 
-def test_negation_scope_stops_at_but(checker):
-    report = checker.check_text(
+def test_negation_scope_stops_at_but(rules_checker):
+    report = rules_checker.check_text(
         "There is no cure for this disease, but our stem cells repair the damaged tissue.")
     counted = [f for f in report.findings if f.counted]
     assert counted and all("repair" in f.match or "tissue" in f.match for f in counted)
 
 
-def test_not_only_is_not_a_negation(checker):
-    report = checker.check_text(
+def test_not_only_is_not_a_negation(rules_checker):
+    report = rules_checker.check_text(
         "Stem cells not only ease symptoms but also regenerate damaged cartilage.")
     assert any(f.counted for f in report.findings)
 
 
-def test_a_disclosure_with_not_in_it_is_a_good_sign(checker):
-    report = checker.check_text("These treatments are not approved by the FDA.")
+def test_a_disclosure_with_not_in_it_is_a_good_sign(rules_checker):
+    report = rules_checker.check_text("These treatments are not approved by the FDA.")
     assert report.signals and not any(f.counted for f in report.findings)
 
 
-def test_a_negated_risk_is_not_a_risk_disclosure(checker):
-    report = checker.check_text("There is no risk of infection with our procedure.")
+def test_a_negated_risk_is_not_a_risk_disclosure(rules_checker):
+    report = rules_checker.check_text("There is no risk of infection with our procedure.")
     assert not any(s.rule.startswith("GRISK") for s in report.signals)
 
 
-def test_headings_and_buttons_are_not_assertions_but_a_lone_line_is(checker):
+def test_headings_and_buttons_are_not_assertions_but_a_lone_line_is(rules_checker):
     page = ("Guaranteed Results For Every Patient\n\nWe explain what the research says.\n"
             "Book a Free Consultation\n")
-    report = checker.check_text(page)
+    report = rules_checker.check_text(page)
     assert report.findings and all(f.context == "heading" and not f.counted
                                    for f in report.findings)
-    lone = checker.check_text("our injections give guaranteed results")
+    lone = rules_checker.check_text("our injections give guaranteed results")
     assert any(f.counted for f in lone.findings)
 
 
 def test_missing_model_falls_back_to_blank_with_a_note():
     from claimcheck.checker import Checker
 
-    checker = Checker(model="no_such_spacy_pipeline")
+    checker = Checker(model="no_such_spacy_pipeline", detector="rules")
     assert checker.pipeline.model_name == "blank:en"
     assert "not installed" in checker.note
     assert checker.check_text("Our stem cells are a guaranteed cure.").findings
@@ -110,7 +110,7 @@ def test_trained_pipeline_uses_the_parse_for_subjects_and_negation():
                  if importlib.util.find_spec(n)), None)
     if name is None:
         pytest.skip("no trained English spaCy pipeline installed")
-    checker = Checker(model=name)
+    checker = Checker(model=name, detector="rules")
     report = checker.check_text("Some offshore clinics advertise that their cells regrow nerves.")
     assert report.findings and not any(f.counted for f in report.findings)
     report = checker.check_text("Stem cells do not magically regrow cartilage in worn knees.")

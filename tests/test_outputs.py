@@ -191,7 +191,7 @@ def test_sarif_is_structurally_valid_and_matches_the_json(inputs):
 # --- github ---------------------------------------------------------------------------------
 
 ANNOTATION = re.compile(r"^::(error|warning|notice) file=([^,:]+),line=(\d+),col=(\d+),"
-                        r"title=([A-Z]+\d{3}) ([^,:]+)::(.+)$")
+                        r"title=([A-Z]+\d{3}|RF-[A-Z]+) ([^,:]+)::(.+)$")
 
 
 def test_github_annotations(inputs):

@@ -14,6 +14,6 @@ RULES = load_rules().rules
 
 
 @pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
-def test_rule_examples(checker, rule):
-    failures = example_failures(checker, [rule])
+def test_rule_examples(rules_checker, rule):
+    failures = example_failures(rules_checker, [rule])
     assert not failures, "\n".join(str(f) for f in failures)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from claimcheck.score.scoring import (
+    DENSITY_POINTS,
     HEDGED_FACTOR,
+    PROMOTES_CAP,
     SEVERITY_POINTS,
     SIGNAL_CAP,
+    UNPROVEN_A,
     Credit,
     Hit,
     grade_for,
@@ -14,8 +17,8 @@ from claimcheck.score.scoring import (
 from claimcheck.types import Severity
 
 
-def hit(rule="CURE001", severity=Severity.HIGH, context="asserted", counted=True):
-    return Hit(rule, "x.y", severity, context, counted, 1)
+def hit(rule="CURE001", severity=Severity.HIGH, context="asserted", counted=True, **kw):
+    return Hit(rule, "x.y", severity, context, counted, 1, **kw)
 
 
 def test_clean_text_scores_100_grade_a():
@@ -37,9 +40,9 @@ def test_hedged_claims_count_for_less_and_mentions_not_at_all():
 
 
 def test_signals_add_back_once_per_rule_within_a_cap():
-    credits = [Credit(f"GRISK00{i}", "r.s", 4.0, 1) for i in range(1, 7)] + [
+    credits = [Credit(f"GRISK00{i}", "r.s", 4.0, 1) for i in range(1, 9)] + [
         Credit("GRISK001", "r.s", 4.0, 2)]
-    result = score_document([hit(), hit("MECH001")], credits)
+    result = score_document([hit(promotes=False), hit("MECH001", promotes=False)], credits)
     assert result.credit_weights[-1] == 0.0
     expected = 100 - 2 * SEVERITY_POINTS[Severity.HIGH] + SIGNAL_CAP
     assert result.score == round(expected)
@@ -55,3 +58,43 @@ def test_score_is_clamped_and_arithmetic_adds_up():
 def test_grades():
     assert [grade_for(s) for s in (100, 85, 84, 70, 55, 40, 39, 0)] == [
         "A", "A", "B", "B", "C", "D", "F", "F"]
+
+
+def test_claims_of_one_kind_count_less_each_time_whichever_rule_or_model_found_them():
+    result = score_document([hit("CURE001", category="cure"),
+                             hit("RF-CURE", category="cure", probability=0.8),
+                             hit("MECH001", category="mechanism")], [])
+    high = SEVERITY_POINTS[Severity.HIGH]
+    assert result.hit_weights == (high, round(high * 0.8 * 0.5, 2), high)
+    assert "2nd cure claim x0.5" in result.arithmetic[2].detail
+    assert "model probability x0.8" in result.arithmetic[2].detail
+
+
+def test_a_page_that_promotes_a_treatment_is_never_graded_a_or_b():
+    credits = [Credit(f"GRISK00{i}", "r.s", 4.0, 1, f"cat{i}") for i in range(1, 9)]
+    one_claim = score_document([hit(severity=Severity.LOW, category="cure")], credits)
+    assert one_claim.score == PROMOTES_CAP and one_claim.grade == "C"
+    assert any(line.label == "cap" for line in one_claim.arithmetic)
+    sales_only = score_document([hit("SALE001", Severity.LOW, promotes=False)], credits)
+    assert sales_only.grade == "A"
+
+
+def test_red_flags_spread_thin_over_a_long_page_cost_at_most_the_density_cap():
+    hits = [hit(f"X{i:03d}", category=f"c{i}", sentence=i) for i in range(4)]
+    long_page = score_document(hits, [], sentences=100)
+    density = [line for line in long_page.arithmetic if line.label == "density cap"]
+    assert density and sum(line.points for line in long_page.arithmetic[1:5]) + \
+        density[0].points == -DENSITY_POINTS * 4
+    assert long_page.score == PROMOTES_CAP
+    short_page = score_document(hits, [], sentences=8)
+    assert short_page.score == 0
+
+
+def test_the_verdict_names_the_treatment_and_careful_needs_good_signs():
+    bad = score_document([hit(f"X{i:03d}", category=f"c{i}") for i in range(5)], [],
+                         treatment="IV drips")
+    assert "IV drips" in bad.verdict and "stem" not in bad.verdict
+    nothing = score_document([], [])
+    assert nothing.grade == "A" and nothing.verdict == UNPROVEN_A
+    careful = score_document([], [Credit("GRISK001", "r.s", 4.0, 1)])
+    assert "careful" in careful.verdict

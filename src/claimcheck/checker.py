@@ -19,25 +19,47 @@ from pathlib import Path
 
 from .context import ContextJudge, load_cues
 from .detect import Candidate, Detector, RuleDetector
+from .errors import UsageError
 from .findings import place, to_findings, to_signals, with_pages
 from .match import PatternSet
 from .nlp import Analysis, Pipeline
 from .ruleset import RuleSet, load_rules
-from .score.disclosures import missing_disclosures
-from .score.scoring import EMPTY_VERDICT, SIGNAL_POINTS, Credit, Hit, score_document
+from .score.disclosures import BENEFIT_CATEGORIES, missing_disclosures
+from .score.scoring import (
+    DEFAULT_TREATMENT,
+    EMPTY_VERDICT,
+    SIGNAL_POINTS,
+    Credit,
+    Hit,
+    score_document,
+)
+from .score.topic import page_treatment
 from .types import Document, DocumentReport, ErrorInfo, Report, Stats
 from .version import __version__
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
+#: which detectors propose claims (``--detector``)
+DETECTORS = ("both", "rules", "model")
 
 
 class Checker:
     """Checks texts against a rule set; build once, use for many documents."""
 
-    def __init__(self, rules: RuleSet | None = None, *, model: str | None = None) -> None:
+    def __init__(self, rules: RuleSet | None = None, *, model: str | None = None,
+                 detector: str = "both") -> None:
+        """``model``: an installed spaCy pipeline (default: blank English); ``detector``:
+        which detectors propose claims, "rules", "model" (the claim classifier) or "both"."""
+        if detector not in DETECTORS:
+            raise UsageError(f"unknown detector {detector!r}; use one of: "
+                             + ", ".join(DETECTORS))
         self.rules = rules if rules is not None else load_rules()
         self.pipeline = Pipeline(model)
-        self.detectors: list[Detector] = [RuleDetector(self.pipeline, self.rules.rules)]
+        self.detector = detector
+        self.detectors: list[Detector] = []
+        if detector in ("rules", "both"):
+            self.detectors.append(RuleDetector(self.pipeline, self.rules.rules))
+        if detector in ("model", "both"):
+            self.detectors.append(_model_detector(self.rules))
         self._cue_table = load_cues()
         self._cues = PatternSet(self.pipeline, self._cue_table.specs)
 
@@ -74,9 +96,14 @@ class Checker:
                 error = ErrorInfo("internal", f"internal error: {type(exc).__name__}: {exc}")
                 yield DocumentReport.failed(document.source, error, document.notes)
 
+    @property
+    def model_version(self) -> str:
+        """The claim classifier's version (a hash of its file), or '' when it is off."""
+        return next((d.model.version for d in self.detectors if hasattr(d, "model")), "")
+
     def report(self, documents: Iterable[DocumentReport]) -> Report:
         """The run's report over these document reports."""
-        return Report(tuple(documents), __version__, self.rules.version)
+        return Report(tuple(documents), __version__, self.rules.version, self.model_version)
 
     def candidates(self, analysis: Analysis) -> list[Candidate]:
         """Every detector's candidates, in document order."""
@@ -93,21 +120,36 @@ class Checker:
                                   text=analysis.text)
         judge = ContextJudge(self._cue_table, analysis, self._cues.find(analysis, fuzzy=False))
         red, green = place(self.candidates(analysis), analysis, judge)
+        treatment = page_treatment(analysis.text)
         missing = missing_disclosures({p.rule.category for p in red if p.counted},
-                                      {p.rule.category for p in green})
+                                      {p.rule.category for p in green},
+                                      treatment=treatment or DEFAULT_TREATMENT)
         score = score_document(
             [Hit(p.rule.id, p.rule.name, p.rule.severity, p.judgement.context, p.counted,
-                 p.line) for p in red],
+                 p.line, p.rule.category, p.candidate.probability,
+                 p.rule.category in BENEFIT_CATEGORIES, p.sentence_start) for p in red],
             [Credit(p.rule.id, p.rule.name,
-                    p.rule.weight if p.rule.weight is not None else SIGNAL_POINTS, p.line)
-             for p in green],
-            [(m.rule, m.name, m.weight) for m in missing],
+                    p.rule.weight if p.rule.weight is not None else SIGNAL_POINTS, p.line,
+                    p.rule.category) for p in green],
+            [(m.rule, m.name, m.weight) for m in missing], treatment=treatment,
+            sentences=len(analysis.sentences),
         )
         return DocumentReport(
             source, score.score, score.grade, score.verdict,
             to_findings(red, score.hit_weights, analysis),
             to_signals(green, score.credit_weights, analysis),
             tuple(missing), score.arithmetic, stats, text=analysis.text)
+
+
+def _model_detector(rules: RuleSet) -> Detector:
+    """The claim classifier, without the classes whose id or category the run turned off."""
+    from .classifier.classes import load_classes
+    from .classifier.detector import ModelDetector
+    from .classifier.model import shipped_model
+
+    classes = {k: r for k, r in load_classes().items()
+               if k not in rules.disabled and r.category not in rules.disabled}
+    return ModelDetector(shipped_model(), classes)
 
 
 @lru_cache(maxsize=4)

@@ -82,6 +82,9 @@ ConfigOpt = Annotated[Path | None, typer.Option(
     "(.claimcheck.toml or [tool.claimcheck] in pyproject.toml).", show_default=False)]
 
 
+DetectorOpt = Annotated[str, typer.Option(
+    help="What finds claims: rules (phrase rules with citations), model (the trained claim "
+    "classifier) or both.")]
 #: how inputs are read (gathered into ingest.InputOptions)
 MaxBytesOpt = Annotated[int, typer.Option(help="Refuse inputs larger than this.", min=1)]
 InputFormatOpt = Annotated[str, typer.Option(
@@ -126,6 +129,7 @@ def check(
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
     timeout: TimeoutOpt = 15.0,
+    detector: DetectorOpt = "both",
     output: Annotated[str, typer.Option(
         "--output", "-o", help="Write the report to this file (- for stdout).")] = "-",
     summary_only: Annotated[bool, typer.Option(
@@ -154,29 +158,18 @@ def check(
     raise typer.Exit(code)
 
 
-#: options whose config-file values are added to the command line's rather than replaced
-_ADDITIVE = ("rules", "disable", "include", "exclude")
-
-
 def _settings(ctx: typer.Context, given: dict) -> dict:
     """Command-line values, filled in from the config file where the flag was not given."""
-    from .config import find_config, load_config
+    from .config import find_config, load_config, merge
 
-    cfg = load_config(given["config"] or find_config())
-    settings = dict(given)
-    for key, value in cfg.values.items():
-        source = ctx.get_parameter_source(key)  # typer may bundle its own click: use names
-        from_cli = getattr(source, "name", "DEFAULT") != "DEFAULT"
-        if key in _ADDITIVE:
-            settings[key] = list(value) + list(given.get(key) or [])
-        elif key == "severity":
-            settings[key] = [f"{k}={v}" for k, v in value.items()] + list(given[key] or [])
-        elif key == "format":
-            settings[key] = given[key] or Format(value)
-        elif key == "fail_on":
-            settings[key] = given[key] if from_cli else Level(value)
-        elif not from_cli:
-            settings[key] = value
+    def from_cli(key: str) -> bool:  # typer may bundle its own click: compare names
+        return getattr(ctx.get_parameter_source(key), "name", "DEFAULT") != "DEFAULT"
+
+    settings = merge(given, load_config(given["config"] or find_config()), from_cli)
+    if settings["format"] is not None and not isinstance(settings["format"], Format):
+        settings["format"] = Format(settings["format"])
+    if settings["fail_on"] is not None and not isinstance(settings["fail_on"], Level):
+        settings["fail_on"] = Level(settings["fail_on"])
     return settings
 
 
@@ -203,7 +196,8 @@ def _run_check(s: dict) -> int:
         inputs = ["-"]
     to_file = output not in ("-", "")
     fmt = s["format"] or (Format.text if sys.stdout.isatty() and not to_file else Format.json)
-    checker = Checker(_ruleset(s["rules"], s["disable"], s["severity"]), model=s["model"])
+    checker = Checker(_ruleset(s["rules"], s["disable"], s["severity"]), model=s["model"],
+                      detector=s["detector"])
     if checker.note:
         typer.echo(f"claimcheck: note: {checker.note}", err=True)
     collected = collect(inputs, options)
@@ -218,7 +212,8 @@ def _run_check(s: dict) -> int:
     out = open_output(output) if to_file else FdWriter(sys.stdout)
     try:
         renderer = make_renderer(fmt.value, out, RenderContext(
-            __version__, checker.rules.version, color=False if to_file else color,
+            __version__, checker.rules.version, checker.model_version,
+            color=False if to_file else color,
             summary_only=s["summary_only"]))
         reports = []
         for report in check_in_order(checker, collected.documents, s["jobs"], s["model"],
@@ -299,11 +294,9 @@ def _print_json(data: object) -> None:
 
 
 def _find_rule(rule_id: str, rules: list[Path] | None):  # type: ignore[no-untyped-def]
-    ruleset = _ruleset(rules, None, None)
-    rule = ruleset.by_id(rule_id.strip().upper())
-    if rule is None:
-        raise UsageError(f"no rule {rule_id!r}; see 'claimcheck rules list'")
-    return rule
+    from .classifier.classes import find_rule
+
+    return find_rule(rule_id, _ruleset(rules, None, None))
 
 
 @rules_app.command("test")
@@ -323,7 +316,7 @@ def rules_test(
     user_files = {str(p) for p in paths or []}
     tested = [r for r in ruleset.rules if not paths or r.file in user_files
               or any(r.file.startswith(f.rstrip("/") + "/") for f in user_files)]
-    failures = example_failures(Checker(ruleset), tested)
+    failures = example_failures(Checker(ruleset, detector="rules"), tested)
     examples = sum(len(r.examples_flag) + len(r.examples_pass) for r in tested)
     for failure in failures:
         typer.echo(str(failure))
@@ -340,19 +333,12 @@ def show_config(
     verbose: VerboseOpt = False,
 ) -> None:
     """Print the settings `check` would use here, and where each one comes from."""
-    from .config import KEYS, find_config, load_config
+    from .config import find_config, load_config, settings_in_force
 
     _state["verbose"] = verbose
     path = config or find_config()
-    cfg = load_config(path)
-    params = {p.name: p for p in typer.main.get_command(app).commands["check"].params}
-    rows = []
-    for key in KEYS:
-        if key in cfg.values:
-            rows.append((key, cfg.values[key], str(cfg.path)))
-        else:
-            default = params[key].default if key in params else None
-            rows.append((key, default, "default"))
+    params = typer.main.get_command(app).commands["check"].params
+    rows = settings_in_force(load_config(path), {p.name: p.default for p in params})
     if format is not Format.text:
         _print_json({"config_file": str(path) if path else None,
                      "settings": {k: {"value": v, "source": src} for k, v, src in rows}})
@@ -363,11 +349,39 @@ def show_config(
 
 
 @app.command()
+def train(
+    corpus: Annotated[Path, typer.Option(help="Folder of corpus *.jsonl files.")]
+    = Path("training/corpus"),
+    config: Annotated[Path | None, typer.Option(
+        help="Training settings (TOML); default training/config.toml when it exists.",
+        show_default=False)] = None,
+    out: Annotated[Path | None, typer.Option(
+        help="Where to write the model; default the one claimcheck ships and uses.",
+        show_default=False)] = None,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Rebuild the claim classifier from a labelled corpus (needs the train extra)."""
+    import json
+
+    from .classifier.train import rebuild
+
+    _state["verbose"] = verbose
+    report, target = rebuild(corpus, config, out)
+    typer.echo(json.dumps(report, indent=2))
+    typer.echo(f"claimcheck: wrote {target} ({target.stat().st_size:,} bytes)", err=True)
+
+
+@app.command()
 def version() -> None:
-    """Print the version of claimcheck and of its rule set."""
+    """Print the version of claimcheck, of its rule set and of its claim classifier."""
+    import hashlib
+
+    from .classifier import MODEL_FILE
     from .ruleset import load_rules
 
-    typer.echo(f"claimcheck {__version__} (rules {load_rules().version})")
+    model = (Path(__file__).resolve().parent / MODEL_FILE).read_bytes()
+    typer.echo(f"claimcheck {__version__} (rules {load_rules().version}, "
+               f"model {hashlib.sha256(model).hexdigest()[:12]})")
 
 
 def main() -> None:

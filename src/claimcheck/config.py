@@ -24,6 +24,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "fail_on": (str, "exit 1 at this severity"),
     "format": (str, "default output format"),
     "model": (str, "spaCy pipeline to use"),
+    "detector": (str, "what finds claims: rules, model or both"),
     "include": (list, "folder scan: globs to take"),
     "exclude": (list, "folder scan: globs to skip"),
     "text_field": (str, "CSV/JSONL text column"),
@@ -94,3 +95,29 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
     names = {list: "list", dict: "table", int: "whole number", str: "string", float: "number"}
     kinds = kind if isinstance(kind, tuple) else (kind,)
     return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def settings_in_force(cfg: Config, defaults: dict[str, Any]) -> list[tuple[str, Any, str]]:
+    """(key, value, where it comes from) for every setting: the config file or the default."""
+    return [(key, cfg.values[key], str(cfg.path)) if key in cfg.values
+            else (key, defaults.get(key), "default") for key in KEYS]
+
+
+#: settings whose config-file values are added to the command line's rather than replaced
+ADDITIVE = ("rules", "disable", "include", "exclude")
+
+
+def merge(given: dict[str, Any], cfg: Config, from_cli: Any) -> dict[str, Any]:
+    """Command-line values, filled in from the config file where ``from_cli(key)`` is false;
+    list settings and severities add up, the command line's last."""
+    settings = dict(given)
+    for key, value in cfg.values.items():
+        if key in ADDITIVE:
+            settings[key] = list(value) + list(given.get(key) or [])
+        elif key == "severity":
+            settings[key] = [f"{k}={v}" for k, v in value.items()] + list(given[key] or [])
+        elif key == "format":
+            settings[key] = given[key] or value
+        elif not from_cli(key):
+            settings[key] = value
+    return settings

@@ -28,6 +28,9 @@ class Candidate:
     pattern: str  # what matched: a phrase, a token pattern, or the detector's own evidence
     similarity: float = 100.0  # < 100 for a fuzzy match
     detector: str = "rules"
+    probability: float | None = None  # model candidates: the class's probability
+    evidence: tuple[tuple[str, float], ...] = ()  # model: (words, weight), strongest first
+    spans: tuple[tuple[int, int], ...] = ()  # model: token ranges of the evidence, all judged
 
 
 class Detector(Protocol):

@@ -1,9 +1,12 @@
 """Candidates + judgements -> findings and signals: one claim, one finding.
 
-Each candidate is placed in its sentence (offsets, line, column) and judged by the context
-judge. A rule counts once per clause (red flags) or sentence (good signs); of overlapping red
-flags of one category in one sentence the longest is kept; a denied good sign is no good sign.
-After scoring, ``to_findings``/``to_signals`` build the frozen objects a report carries.
+Each candidate (from the rules or the claim classifier) is placed in its sentence (offsets,
+line, column) and judged by the context judge. A rule counts once per clause (red flags) or
+sentence (good signs); a rule and the model on the same claim are one finding, the rule's; of
+overlapping red flags of one category in one sentence the longest is kept; a denied good sign
+is no good sign; a hedged claim its own sentence qualifies ("more research is needed") does not
+count; a good sign a red flag voids ("study fee") does not add back. After scoring,
+``to_findings``/``to_signals`` build the frozen objects a report carries.
 """
 
 from __future__ import annotations
@@ -53,7 +56,8 @@ def place(candidates: Iterable[Candidate], analysis: Analysis,
         if unit in seen:
             continue
         seen.add(unit)
-        judgement = judge.judge(c.start, c.end)
+        judgement = (judge.judge_spans([(c.start, c.end), *c.spans]) if c.spans
+                     else judge.judge(c.start, c.end))
         if c.rule.kind is Kind.GREEN and judgement.context is Context.NEGATED:
             continue  # "we do not disclose the risks" is no disclosure
         start, end = analysis.starts[c.start], analysis.ends[c.end - 1]
@@ -64,7 +68,66 @@ def place(candidates: Iterable[Candidate], analysis: Analysis,
         item = Placed(c, judgement, counted, analysis.text[sentence.char_start:sentence.char_end],
                       sentence.char_start, start, end, line, column)
         (red if c.rule.kind is Kind.RED else green).append(item)
-    return drop_overlaps(red), green
+    green = prefer_rule_signs(green)
+    red = qualified(drop_overlaps(prefer_rules(red, analysis)), green)
+    return red, unvoided(green, red)
+
+
+def prefer_rule_signs(green: list[Placed]) -> list[Placed]:
+    """A good sign a rule found in a sentence makes the model's of the same kind redundant."""
+    by_rules = {(g.rule.category, g.sentence_start) for g in green
+                if g.candidate.detector == "rules"}
+    return [g for g in green if g.candidate.detector == "rules"
+            or (g.rule.category, g.sentence_start) not in by_rules]
+
+
+#: good signs that turn a hedged claim in their sentence into honest uncertainty
+QUALIFIERS = frozenset({"hedging", "evidence-quality", "no-guarantee"})
+
+
+def qualified(red: list[Placed], green: list[Placed]) -> list[Placed]:
+    """A hedged claim whose own sentence says the evidence is limited ("may help, but more
+    research is needed") is careful writing, not a sales hedge: it does not count."""
+    sentences = {g.sentence_start for g in green if g.rule.category in QUALIFIERS}
+    if not sentences:
+        return red
+    out = []
+    for p in red:
+        if p.judgement.context is Context.HEDGED and p.sentence_start in sentences \
+                and "qualified" not in p.rule.counts_in:
+            p = replace(p, judgement=Judgement(Context.QUALIFIED, p.judgement.cue),
+                        counted=False)
+        out.append(p)
+    return out
+
+
+def unvoided(green: list[Placed], red: list[Placed]) -> list[Placed]:
+    """Good signs, less those a counted red flag of their ``void_with`` voids in the same
+    sentence (a "study fee" is no cost disclosure: it is the pay-to-participate flag)."""
+    if not any(p.rule.void_with for p in green):
+        return green
+    counted = {(p.rule.category, p.sentence_start) for p in red if p.counted}
+    return [g for g in green
+            if not any((cat, g.sentence_start) in counted for cat in g.rule.void_with)]
+
+
+def prefer_rules(red: list[Placed], analysis: Analysis) -> list[Placed]:
+    """A rule and the model on the same claim are one finding, the rule's (it has a citation).
+
+    The same claim: a model finding of a category a rule also found in the same clause, or
+    that a rule counted anywhere in the same sentence.
+    """
+    if all(p.candidate.detector == "rules" for p in red):
+        return red
+    clauses, sentences = set(), set()
+    for p in red:
+        if p.candidate.detector == "rules":
+            clauses.add((p.rule.category, analysis.assertion_at(p.candidate.start).start))
+            if p.counted:
+                sentences.add((p.rule.category, p.sentence_start))
+    return [p for p in red if p.candidate.detector == "rules" or not (
+        (p.rule.category, analysis.assertion_at(p.candidate.start).start) in clauses
+        or (p.rule.category, p.sentence_start) in sentences)]
 
 
 def drop_overlaps(red: list[Placed]) -> list[Placed]:
@@ -94,9 +157,17 @@ def to_findings(red: Sequence[Placed], weights: Sequence[float],
                 pattern=p.candidate.pattern, similarity=p.candidate.similarity,
                 context=p.judgement.context, cue=p.judgement.cue, counted=p.counted,
                 weight=weight, message=message(p.rule, p.judgement.context, p.counted),
-                why=p.rule.why, ask=p.rule.ask, **p.where())
+                why=p.rule.why, ask=p.rule.ask, detector=p.candidate.detector,
+                probability=p.candidate.probability, evidence=_evidence(p.candidate, analysis),
+                **p.where())
         for p, weight in zip(red, weights, strict=True)
     )
+
+
+def _evidence(c: Candidate, analysis: Analysis) -> tuple[tuple[str, float, int, int], ...]:
+    """A model's evidence with the character offsets of its words."""
+    return tuple((words, weight, analysis.starts[s], analysis.ends[e - 1])
+                 for (words, weight), (s, e) in zip(c.evidence, c.spans, strict=True))
 
 
 def to_signals(green: Sequence[Placed], weights: Sequence[float],
@@ -104,7 +175,7 @@ def to_signals(green: Sequence[Placed], weights: Sequence[float],
     """The report's good signs, with the points each one added back."""
     return tuple(
         Signal(rule=p.rule.id, name=p.rule.name, match=analysis.text[p.start:p.end],
-               weight=weight, **p.where())
+               weight=weight, detector=p.candidate.detector, **p.where())
         for p, weight in zip(green, weights, strict=True)
     )
 

@@ -38,6 +38,7 @@ class Context(StrEnum):
     QUOTED = "quoted"
     CONDITIONAL = "conditional"
     HEADING = "heading"
+    QUALIFIED = "qualified"  # hedged, and the same sentence says the evidence is limited
 
     @property
     def counted(self) -> bool:
@@ -57,6 +58,8 @@ _CONTEXT_LABELS = {
     Context.QUOTED: "mentioned, not claimed (someone else's words)",
     Context.CONDITIONAL: "mentioned, not claimed (hypothetical)",
     Context.HEADING: "in a heading, menu or button, not a sentence of the text",
+    Context.QUALIFIED: "mentioned, not claimed (hedged, and the sentence says the evidence is "
+    "limited)",
 }
 #: the cue recorded for a match inside a question: the question mark, which is no words to show
 QUESTION_MARK = "?"
@@ -108,6 +111,8 @@ class Rule:
     similarity: float | None = None
     weight: float | None = None
     counts_in: tuple[str, ...] = ()
+    #: good signs: red-flag categories that void it when counted in the same sentence
+    void_with: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
 
@@ -126,6 +131,7 @@ class Rule:
             "similarity": self.similarity,
             "weight": self.weight,
             "counts_in": list(self.counts_in),
+            "void_with": list(self.void_with),
             "examples": {"flag": list(self.examples_flag), "pass": list(self.examples_pass)},
             "file": self.file,
         }
@@ -156,6 +162,9 @@ class Finding:
     ask: str
     sentence_start: int = 0  # offset of ``sentence`` in the text, for renderers
     page: int | None = None  # PDF inputs: the 1-based page
+    detector: str = "rules"  # "rules" or "model"
+    probability: float | None = None  # model findings: the class's probability
+    evidence: tuple[tuple[str, float, int, int], ...] = ()  # model: (words, weight, start, end)
 
     @property
     def cue_words(self) -> str:
@@ -184,6 +193,10 @@ class Finding:
             "message": self.message,
             "why": self.why,
             "ask": self.ask,
+            "detector": self.detector,
+            "probability": self.probability,
+            "evidence": [{"words": w, "weight": x, "start": s, "end": e}
+                         for w, x, s, e in self.evidence],
         }
 
 
@@ -202,11 +215,13 @@ class Signal:
     weight: float
     sentence_start: int = 0
     page: int | None = None
+    detector: str = "rules"  # "rules" or "model"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "name": self.name,
+            "detector": self.detector,
             "sentence": self.sentence,
             "match": self.match,
             "start": self.start,
@@ -338,6 +353,7 @@ class Report:
     documents: tuple[DocumentReport, ...]
     tool_version: str
     rules_version: str
+    model_version: str = ""  # the claim classifier's file hash ('' when it is off)
 
     @property
     def errors(self) -> int:

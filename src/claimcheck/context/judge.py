@@ -31,6 +31,10 @@ _CLAUSE_STARTERS = {
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
 
 
+#: contexts from most to least cautious, for a claim judged at several places
+_CAUTION = {c: n for n, c in enumerate((*PRIORITY, Context.HEADING, Context.ASSERTED))}
+
+
 @dataclass(frozen=True)
 class Judgement:
     """The context of a match and the words that set it."""
@@ -87,16 +91,26 @@ class ContextJudge:
     def _group(self, m: RawMatch) -> CueGroup:
         return self.table.group(m.key)
 
-    def judge(self, start: int, end: int) -> Judgement:
-        """The context of the words at token range [start, end)."""
-        judgement = self._judge(start, end)
+    def judge(self, start: int, end: int, *, cues_inside: bool = False) -> Judgement:
+        """The context of the words at token range [start, end).
+
+        A rule's match owns the cues inside it ("no side effects" is the claim, not a denial);
+        with ``cues_inside`` they judge it too (a model's evidence: "may help" is hedged).
+        """
+        judgement = self._judge(start, end, cues_inside)
         if judgement.context is Context.ASSERTED:
             sentence = self.a.sentences[self.a.assertion_at(start).sentence]
             if sentence.kind == "heading":
                 return Judgement(Context.HEADING, "")
         return judgement
 
-    def _judge(self, start: int, end: int) -> Judgement:
+    def judge_spans(self, spans: list[tuple[int, int]]) -> Judgement:
+        """The most cautious context of the pieces of a model's evidence: one warned against,
+        reported or denied piece makes the whole claim not counted."""
+        judgements = [self.judge(s, e, cues_inside=True) for s, e in dict.fromkeys(spans)]
+        return min(judgements, key=lambda j: _CAUTION.get(j.context, len(_CAUTION)))
+
+    def _judge(self, start: int, end: int, cues_inside: bool = False) -> Judgement:
         index = self._sentence_of.get(start)
         if index is None:
             return Judgement(Context.ASSERTED, "")
@@ -107,12 +121,13 @@ class ContextJudge:
         # though a refutation ("it is not true that ...") still denies it
         self_negated = any(w in _OWN_NEGATION for w in self.a.lemmas[start:end])
         for cue in cues:
-            if cue.start < end and start < cue.end:
+            inside = cue.start < end and start < cue.end
+            if inside and not cues_inside:
                 continue  # a cue inside the match is part of what is claimed
             group = self._group(cue)
             if group.type == "negated" and self_negated and not group.refutes:
                 continue
-            if self._covers(group, cue, start, end, sentence):
+            if inside or self._covers(group, cue, start, end, sentence):
                 found.setdefault(Context(group.type), self._text(cue.start, cue.end))
         quoted = self._in_quotes(start, end, sentence)
         if quoted:

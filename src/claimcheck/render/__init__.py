@@ -20,6 +20,7 @@ class RenderContext:
 
     tool_version: str
     rules_version: str
+    model_version: str = ""
     color: bool | None = None  # None: colour only on a terminal (and never with NO_COLOR)
     summary_only: bool = False  # csv: one row per document
 

@@ -11,14 +11,17 @@ from . import LineRenderer, RenderContext, WholeRunRenderer
 SCHEMA_VERSION = 1
 
 
-def tool_dict(tool_version: str, rules_version: str) -> dict[str, Any]:
-    return {"name": "claimcheck", "version": tool_version, "rules_version": rules_version}
+def tool_dict(tool_version: str, rules_version: str, model_version: str = "") -> dict[str, Any]:
+    out = {"name": "claimcheck", "version": tool_version, "rules_version": rules_version}
+    if model_version:
+        out["model_version"] = model_version
+    return out
 
 
 def report_dict(report: Report) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
-        "tool": tool_dict(report.tool_version, report.rules_version),
+        "tool": tool_dict(report.tool_version, report.rules_version, report.model_version),
         "documents": [d.to_dict() for d in report.documents],
         "summary": report.summary_dict(),
     }
@@ -42,7 +45,8 @@ class JsonlRenderer(LineRenderer):
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         super().__init__(stream, context)
-        self.tool = tool_dict(context.tool_version, context.rules_version)
+        self.tool = tool_dict(context.tool_version, context.rules_version,
+                              context.model_version)
 
     def lines(self, doc: DocumentReport) -> list[str]:
         return [jsonl_line(doc, self.tool).rstrip("\n")]

@@ -13,8 +13,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import RuleFileError
-from ..types import Rule, Severity
+from ..types import Kind, Rule, Severity
 from .schema import CATEGORIES, parse_rule_file
+
+#: the claim classifier's classes (taxonomy ids), which --disable may name too
+MODEL_CLASSES = frozenset(cls for _, kind, cls in CATEGORIES.values() if kind is Kind.RED)
 
 __all__ = ["CATEGORIES", "RuleSet", "builtin_rules_dir", "load_rules", "parse_rule_file",
            "rule_files"]
@@ -26,6 +29,7 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     version: str
+    disabled: frozenset[str] = frozenset()  # ids and categories turned off (also for the model)
 
     def by_id(self, rule_id: str) -> Rule | None:
         for rule in self.rules:
@@ -38,7 +42,7 @@ class RuleSet:
     ) -> RuleSet:
         """Return a copy without disabled rules/categories and with severities overridden."""
         disable = {d.strip() for d in disable if d.strip()}
-        known = {r.id for r in self.rules} | {r.category for r in self.rules}
+        known = {r.id for r in self.rules} | {r.category for r in self.rules} | MODEL_CLASSES
         unknown = sorted(disable - known)
         if unknown:
             raise RuleFileError("--disable", f"no rule or category named {', '.join(unknown)}")
@@ -53,7 +57,7 @@ class RuleSet:
                     "--severity", f"severity for {rule_id} must be low, medium or high"
                 ) from None
             rules = [replace(r, severity=sev) if r.id == rule_id else r for r in rules]
-        return RuleSet(tuple(rules), self.version)
+        return RuleSet(tuple(rules), self.version, self.disabled | frozenset(disable))
 
 
 def builtin_rules_dir() -> Path:

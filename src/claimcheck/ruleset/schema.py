@@ -50,7 +50,7 @@ _RULE_KEYS = {
     "id": "required", "name": "required", "category": "required", "severity": "optional",
     "summary": "required", "why": "required", "ask": "required", "sources": "required",
     "patterns": "required", "examples": "required", "similarity": "optional",
-    "weight": "optional", "counts_in": "optional",
+    "weight": "optional", "counts_in": "optional", "void_with": "optional",
 }
 _SOURCE_KEYS = {"seed", "url", "title", "quote"}
 _TOKEN_ATTRS = {
@@ -137,15 +137,16 @@ def _rule(item: Any, file: str, index: int) -> Rule:
     except ValueError:
         raise fail("severity", "must be low, medium or high") from None
     phrases, tokens = _patterns(item["patterns"], fail)
-    flag, passes = _examples(item["examples"], fail)
+    flag, passes = parse_examples(item["examples"], fail)
     return Rule(
         id=rule_id, name=name, category=category, kind=kind, severity=severity,
         summary=text("summary"), why=text("why"), ask=text("ask"),
-        sources=_sources(item["sources"], fail), phrases=phrases, token_patterns=tokens,
+        sources=parse_sources(item["sources"], fail), phrases=phrases, token_patterns=tokens,
         examples_flag=flag, examples_pass=passes,
         similarity=_number(item, "similarity", 50, 100, fail),
         weight=_number(item, "weight", 0, 50, fail),
         counts_in=_counts_in(item.get("counts_in", []), fail),
+        void_with=_void_with(item.get("void_with", []), kind, fail),
         file=file, line=line or 0,
     )
 
@@ -159,13 +160,21 @@ def _number(item: dict, key: str, low: float, high: float, fail) -> float | None
     return float(value)
 
 
+def _void_with(value: Any, kind: Kind, fail) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
+    if not isinstance(value, list) or any(v not in CATEGORIES for v in value):
+        raise fail("void_with", "must be a list of categories")
+    if value and kind is not Kind.GREEN:
+        raise fail("void_with", "only a good sign can be voided by a red flag")
+    return tuple(value)
+
+
 def _counts_in(value: Any, fail) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
     if not isinstance(value, list) or any(v not in CONTEXTS for v in value):
         raise fail("counts_in", "must be a list of contexts: " + ", ".join(CONTEXTS))
     return tuple(value)
 
 
-def _sources(value: Any, fail) -> tuple[Source, ...]:  # type: ignore[no-untyped-def]
+def parse_sources(value: Any, fail) -> tuple[Source, ...]:  # type: ignore[no-untyped-def]
     if not isinstance(value, list) or not value:
         raise fail("sources", "a rule must cite at least one source (seed or public document)")
     out = []
@@ -304,7 +313,7 @@ def _check_predicates(attr: str, val: dict, fail, at: int | None) -> None:  # ty
     val.pop(LINE, None)
 
 
-def _examples(value: Any, fail) -> tuple[tuple[str, ...], tuple[str, ...]]:  # type: ignore[no-untyped-def]
+def parse_examples(value: Any, fail) -> tuple[tuple[str, ...], tuple[str, ...]]:  # type: ignore[no-untyped-def]
     if not isinstance(value, dict):
         raise fail("examples", "must be a mapping with 'flag' and 'pass' lists")
     for key in value:

@@ -62,11 +62,13 @@ def load_checks() -> tuple[MissingCheck, ...]:
 
 
 def missing_disclosures(counted_categories: Iterable[str], signal_categories: Iterable[str],
-                        checks: Iterable[MissingCheck] | None = None) -> list[Missing]:
-    """The checks that fire for a page with these counted red flags and good signs."""
+                        checks: Iterable[MissingCheck] | None = None, *,
+                        treatment: str = "this treatment") -> list[Missing]:
+    """The checks that fire for a page with these counted red flags and good signs; messages
+    name the page's ``treatment``."""
     if not BENEFIT_CATEGORIES.intersection(counted_categories):
         return []
     present = set(signal_categories)
-    return [Missing(c.id, c.name, c.message, c.why, c.ask, c.weight)
+    return [Missing(c.id, c.name, c.message.format(treatment=treatment), c.why, c.ask, c.weight)
             for c in (load_checks() if checks is None else checks)
             if not c.satisfied_by & present]

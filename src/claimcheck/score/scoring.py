@@ -1,9 +1,13 @@
 """Findings and signals -> a 0-100 credibility score, a grade, and the arithmetic behind it.
 
 Pure functions on plain data. Start at 100. Every counted red flag takes off its severity's
-points, halved when the claim is hedged and halved again for each repeat of the same rule in
-the document. Each disclosure the page never makes (risks, status...) takes off its points.
-Each kind of careful-writing signal adds its points back once, up to a cap.
+points: halved when the claim is hedged, times the model's probability for a model finding,
+and halved again for each earlier claim of the same kind (category) in the document, so one
+claim said ten ways is not ten claims. Red flags together take off at most ``DENSITY_POINTS``
+per percent of the page's sentences that make a counted claim. Each disclosure the page never
+makes (risks, status...) takes off its points. Each kind (category) of careful-writing signal
+adds its points back once, up to a cap. A page that promotes a treatment (a counted claim of
+any kind but a call to action) can score at most ``PROMOTES_CAP``: it is never graded A or B.
 The result is clamped to 0-100. Every step is a ``ScoreLine`` so a user can follow it.
 """
 
@@ -19,19 +23,31 @@ SEVERITY_POINTS = {Severity.LOW: 5.0, Severity.MEDIUM: 12.0, Severity.HIGH: 25.0
 HEDGED_FACTOR = 0.5
 REPEAT_FACTOR = 0.5
 SIGNAL_POINTS = 3.0
-SIGNAL_CAP = 15.0
+SIGNAL_CAP = 25.0
+#: red flags take off at most this many points per percent of sentences with a counted claim,
+#: so a long, careful page is not sunk by a few claims spread thin (and a page where half the
+#: sentences make claims can lose everything)
+DENSITY_POINTS = 2.0
+#: the most a page that promotes a treatment with counted claims can score (grade C)
+PROMOTES_CAP = 69.0
 GRADES = ((85, "A"), (70, "B"), (55, "C"), (40, "D"), (0, "F"))
+#: {treatment} is what the page is about ("stem cell treatment", "IV drips"...)
 VERDICTS = {
-    "A": "Few or no warning signs: this text reads as careful. Still check any claim with a "
-    "doctor you trust.",
-    "B": "Some warning signs: read the flagged sentences below and ask the clinic about them.",
-    "C": "Several warning signs: treat these claims with caution and ask for published evidence.",
-    "D": "Many warning signs: this reads like marketing that promises more than the evidence "
-    "supports.",
-    "F": "Serious warning signs: this text makes promises that stem-cell science does not "
-    "support. Be very careful before paying for treatment.",
+    "A": "Few or no warning signs, and signs of careful writing: this text reads as careful. "
+    "Still check any claim with a doctor you trust.",
+    "B": "A few warning signs: read the flagged sentences below and ask the clinic about them.",
+    "C": "Warning signs: this text makes claims about {treatment} that need evidence before you "
+    "rely on them. Ask for published studies.",
+    "D": "Many warning signs: this reads like marketing for {treatment} that promises more than "
+    "the evidence supports.",
+    "F": "Serious warning signs: this text makes promises about {treatment} that the evidence "
+    "does not support. Be very careful before paying for it.",
 }
+#: grade A without a single good sign: nothing wrong found, but nothing shows care either
+UNPROVEN_A = ("No warning signs found, but also none of the signs of careful writing (risks, "
+              "evidence, approval status): not finding a problem does not make a page reliable.")
 EMPTY_VERDICT = "Nothing to check: the text has no sentences."
+DEFAULT_TREATMENT = "this treatment"
 
 
 @dataclass(frozen=True)
@@ -44,6 +60,10 @@ class Hit:
     context: str
     counted: bool
     line: int
+    category: str = ""  # repeats are counted per category ('' = per rule)
+    probability: float | None = None  # model findings: scales the points
+    promotes: bool = True  # a claim about the treatment (not only a call to action)
+    sentence: int = -1  # which sentence it is in, for the density cap
 
 
 @dataclass(frozen=True)
@@ -54,6 +74,7 @@ class Credit:
     name: str
     points: float
     line: int
+    category: str = ""  # each kind of good sign adds back once ('' = per rule)
 
 
 @dataclass(frozen=True)
@@ -74,60 +95,95 @@ def grade_for(score: float) -> str:
 
 
 def score_document(hits: Sequence[Hit], credits: Sequence[Credit],
-                   missing: Sequence[tuple[str, str, float]] = ()) -> Score:
+                   missing: Sequence[tuple[str, str, float]] = (), *,
+                   treatment: str | None = None, sentences: int = 0) -> Score:
     """Score one document; ``hits`` and ``credits`` in document order.
 
-    ``missing`` are (id, name, points) of disclosures the page never makes.
+    ``missing`` are (id, name, points) of disclosures the page never makes; ``treatment``
+    names what the page is about, for the verdict; ``sentences`` is how many it has (0: no
+    density cap).
     """
     lines = [ScoreLine("start", START, "every text starts at 100")]
+    hit_weights, deducted = _deductions(hits, lines)
+    claimed = len({h.sentence for h in hits if h.counted})
+    limit = DENSITY_POINTS * 100 * claimed / sentences if sentences else deducted
+    if deducted > limit:
+        lines.append(ScoreLine("density cap", round(deducted - limit, 2),
+                               f"red flags in {claimed} of {sentences} sentences "
+                               f"({100 * claimed / sentences:.0f}%) take off at most "
+                               f"{limit:.0f} points"))
+        deducted = limit
+    for rule, name, points in missing:
+        deducted += points
+        lines.append(ScoreLine(f"{rule} {name}", -points, "missing from the whole page"))
+    credit_weights, bonus = _credits(credits, lines)
+    raw = START - deducted + bonus
+    if any(h.counted and h.promotes for h in hits) and raw > PROMOTES_CAP:
+        lines.append(ScoreLine("cap", PROMOTES_CAP - raw, "a page that makes counted claims "
+                               f"for a treatment scores at most {PROMOTES_CAP:g}"))
+        raw = PROMOTES_CAP
+    final = int(round(min(START, max(0.0, raw))))
+    if raw > START:
+        lines.append(ScoreLine("ceiling", START - raw, "a score cannot exceed 100"))
+    elif raw < 0:
+        lines.append(ScoreLine("floor", -raw, "a score cannot go below 0"))
+    grade = grade_for(final)
+    lines.append(ScoreLine("score", float(final), f"grade {grade}"))
+    verdict = VERDICTS[grade] if grade != "A" or any(credit_weights) else UNPROVEN_A
+    verdict = verdict.format(treatment=treatment or DEFAULT_TREATMENT)
+    return Score(final, grade, verdict, tuple(hit_weights), tuple(credit_weights),
+                 tuple(lines))
+
+
+def _deductions(hits: Sequence[Hit], lines: list[ScoreLine]) -> tuple[list[float], float]:
+    """Each hit's points (0 when not counted) and their sum; one arithmetic line per count."""
     seen: dict[str, int] = {}
-    hit_weights = []
-    deducted = 0.0
+    weights = []
     for hit in hits:
         if not hit.counted:
-            hit_weights.append(0.0)
+            weights.append(0.0)
             continue
         points = SEVERITY_POINTS[hit.severity]
         notes = [f"{hit.severity.value} severity {points:g}"]
         if hit.context == "hedged":
             points *= HEDGED_FACTOR
             notes.append(f"hedged x{HEDGED_FACTOR:g}")
-        repeat = seen.get(hit.rule, 0)
+        if hit.probability is not None:
+            points *= hit.probability
+            notes.append(f"model probability x{hit.probability:g}")
+        kind = hit.category or hit.rule
+        repeat = seen.get(kind, 0)
         if repeat:
             points *= REPEAT_FACTOR**repeat
-            notes.append(f"repeat #{repeat + 1} x{REPEAT_FACTOR**repeat:g}")
-        seen[hit.rule] = repeat + 1
+            notes.append(f"{_ordinal(repeat + 1)} {kind} claim x{REPEAT_FACTOR**repeat:g}")
+        seen[kind] = repeat + 1
         points = round(points, 2)
-        deducted += points
-        hit_weights.append(points)
+        weights.append(points)
         lines.append(ScoreLine(f"{hit.rule} {hit.name}", -points,
                                f"line {hit.line}: " + ", ".join(notes)))
-    for rule, name, points in missing:
-        deducted += points
-        lines.append(ScoreLine(f"{rule} {name}", -points, "missing from the whole page"))
+    return weights, sum(weights)
+
+
+def _credits(credits: Sequence[Credit], lines: list[ScoreLine]) -> tuple[list[float], float]:
+    """Each good sign's points (once per kind, within the cap) and their sum."""
     credited: set[str] = set()
-    credit_weights = []
-    bonus = 0.0
+    weights = []
     for credit in credits:
-        if credit.rule in credited:
-            credit_weights.append(0.0)
+        kind = credit.category or credit.rule
+        if kind in credited:
+            weights.append(0.0)
             continue
-        credited.add(credit.rule)
-        credit_weights.append(credit.points)
-        bonus += credit.points
+        credited.add(kind)
+        weights.append(credit.points)
         lines.append(ScoreLine(f"{credit.rule} {credit.name}", credit.points,
                                f"line {credit.line}: careful-writing signal"))
+    bonus = sum(weights)
     if bonus > SIGNAL_CAP:
         lines.append(ScoreLine("signal cap", SIGNAL_CAP - bonus,
                                f"signals add at most {SIGNAL_CAP:g} points"))
         bonus = SIGNAL_CAP
-    raw = START - deducted + bonus
-    final = int(round(min(START, max(0.0, raw))))
-    if raw > START:
-        lines.append(ScoreLine("ceiling", START - raw, "a score cannot exceed 100"))
-    elif raw < 0:
-        lines.append(ScoreLine("floor", -raw, "a score cannot go below 0"))
-    lines.append(ScoreLine("score", float(final), f"grade {grade_for(final)}"))
-    grade = grade_for(final)
-    return Score(final, grade, VERDICTS[grade], tuple(hit_weights), tuple(credit_weights),
-                 tuple(lines))
+    return weights, bonus
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"

@@ -1,0 +1,65 @@
+"""The model as a detector: each sentence scored, each class above its threshold a candidate.
+
+The candidate's words are the model's strongest evidence (the n-grams that contributed most,
+joined where they touch), so the report can highlight them. The context judge looks at every
+piece of evidence, as it would at a rule match, and the most cautious context wins: a claim the
+sentence warns against, denies or reports does not count, wherever its strongest word stands.
+Whether it counts is the judge's decision, not the model's.
+"""
+
+from __future__ import annotations
+
+from ..detect import Candidate
+from ..nlp import Analysis
+from ..types import Rule
+from .features import token_terms
+from .model import ClaimModel, Prediction
+
+#: sentences with fewer words than this are not scored
+MIN_WORDS = 2
+
+
+class ModelDetector:
+    """Proposes one candidate per sentence and class the model scores above threshold."""
+
+    name = "model"
+
+    def __init__(self, model: ClaimModel, classes: dict[str, Rule]) -> None:
+        self.model = model
+        self.classes = classes
+
+    def detect(self, analysis: Analysis) -> list[Candidate]:
+        out = []
+        terms = token_terms(analysis.lemmas, analysis.lower)
+        # a list number or a lone word is no claim, whatever its weights
+        ranges = [(s.start, s.end) for s in analysis.sentences
+                  if sum(1 for t in terms[s.start:s.end] if t and t[:1].isalpha()) >= MIN_WORDS]
+        for predictions in self.model.predict_many(terms, ranges):
+            for p in predictions:
+                rule = self.classes.get(p.label)
+                if rule is None:
+                    continue
+                start, end = _span(p)
+                out.append(Candidate(rule, start, end, _pattern(p), similarity=100.0,
+                                     detector=self.name, probability=p.probability,
+                                     evidence=tuple((e.words, e.weight) for e in p.evidence),
+                                     spans=tuple((e.start, e.end) for e in p.evidence)))
+        return out
+
+
+def _span(p: Prediction) -> tuple[int, int]:
+    """The strongest term's tokens, widened to the other top terms that touch or overlap it."""
+    start, end = p.evidence[0].start, p.evidence[0].end
+    changed = True
+    while changed:
+        changed = False
+        for e in p.evidence[1:]:
+            if e.start <= end and e.end >= start and (e.start < start or e.end > end):
+                start, end = min(start, e.start), max(end, e.end)
+                changed = True
+    return start, end
+
+
+def _pattern(p: Prediction) -> str:
+    words = ", ".join(f"'{e.words}'" for e in p.evidence)
+    return f"model {p.label} p={p.probability:.2f} (class {p.class_probability:.2f}): {words}"

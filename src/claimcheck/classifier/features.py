@@ -1,0 +1,61 @@
+"""Sentence -> the terms a claim classifier reads: lemma n-grams with their token positions.
+
+Training and checking use this one function on the same tokens and lemmas (the ``nlp`` stage's
+lookup lemmas), so a model sees at check time exactly what it learnt from. Each term keeps the
+token range it came from, which is how a model finding can highlight the words behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+_QUOTES = {"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"', "``": '"', "''": '"'}
+#: punctuation that says something about a sentence (a question, a shout, a figure, a price)
+_KEPT_PUNCT = {"?", "!", "%", "$", "£", "€"}
+
+
+#: words whose lookup lemma loses what they say ("most" -> "much", "first" -> "1")
+_OWN_FORM = {"most", "more", "least", "less", "first", "second", "third", "once", "twice"}
+
+
+@lru_cache(maxsize=65536)
+def term(lemma: str, lower: str) -> str | None:
+    """A token as a term: its lemma, but numbers become <num> (any figure is alike), quotes are
+    plain, and a few words keep their own form; None for punctuation that says nothing."""
+    if not (lemma in _KEPT_PUNCT or any(ch.isalnum() for ch in lemma)):
+        return None
+    if lower in _OWN_FORM:
+        return lower
+    if any(ch.isdigit() for ch in lemma):
+        return "<num>"
+    return _QUOTES.get(lemma, lemma)
+
+
+def token_terms(lemmas: Sequence[str], lowers: Sequence[str]) -> list[str | None]:
+    """The term of every token of a text (None where a token is left out)."""
+    return [term(lemma, lower) for lemma, lower in zip(lemmas, lowers, strict=True)]
+
+
+def ngrams(terms: Sequence[str | None], start: int, end: int) -> list[tuple[str, int, int]]:
+    """(n-gram, first token, end token) for every 1-3-gram of the terms in [start, end).
+
+    Left-out tokens are skipped, so "pain-free" reads as "pain free".
+    """
+    pos = [i for i in range(start, end) if terms[i] is not None]
+    words: list[str] = [terms[i] for i in pos]  # type: ignore[misc]
+    out = [(w, i, i + 1) for w, i in zip(words, pos, strict=True)]
+    if len(words) > 1:
+        out += [(f"{a} {b}", i, j + 1)
+                for a, b, i, j in zip(words, words[1:], pos, pos[1:], strict=False)]
+    if len(words) > 2:
+        out += [(f"{a} {b} {c}", i, j + 1)
+                for a, b, c, i, j in zip(words, words[1:], words[2:], pos, pos[2:],
+                                         strict=False)]
+    return out
+
+
+def sentence_terms(lemmas: Sequence[str], lowers: Sequence[str], start: int,
+                   end: int) -> list[tuple[str, int, int]]:
+    """(n-gram, first token, end token) for every 1-3-gram of tokens [start, end)."""
+    return ngrams(token_terms(lemmas, lowers), start, end)

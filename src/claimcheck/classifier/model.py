@@ -1,0 +1,204 @@
+"""The claim classifier: a linear model over a sentence's lemma n-grams.
+
+Each sentence becomes a tf-idf vector of its terms (``features.sentence_terms``: sublinear term
+frequency, smoothed idf, unit length). A gate (one more logistic regression, trained on "makes
+any red-flag claim") decides whether the sentence is a claim at all; each red-flag class has its
+own weights and threshold and says which kind of claim it is (the classes at or above their
+threshold, or else the most likely one). Learning "is this a claim" from every positive at once
+separates claims from careful sentences better than the best single class does. Because the
+model is linear, the words behind a decision are exact: a term's contribution is its weight
+times its value.
+
+The shipped model is a ``.npz`` of plain arrays (no pickle) written with fixed timestamps, so
+rebuilding it from the same corpus gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy
+
+from . import MODEL_FILE
+from .features import ngrams, token_terms
+
+_ARRAYS = ("classes", "vocab", "idf", "coef", "intercept", "thresholds", "meta")
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A term that pushed a sentence towards a class, with its token range and weight."""
+
+    words: str
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One kind of claim (or good sign) in one sentence: the probability that the sentence
+    makes it (for a red flag, the gate's), the class's own probability, and the terms behind
+    the class."""
+
+    label: str
+    probability: float
+    class_probability: float
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass
+class ClaimModel:
+    """Weights over terms for each class and, in the last column, the claim gate."""
+
+    classes: tuple[str, ...]
+    vocab: dict[str, int]
+    idf: numpy.ndarray
+    coef: numpy.ndarray  # (terms, classes + 1): red classes, green classes, then the gate
+    intercept: numpy.ndarray
+    thresholds: numpy.ndarray
+    meta: dict[str, Any] = field(default_factory=dict)
+    version: str = ""  # sha256 of the model file, 12 hex digits
+
+    def probabilities(self, lemmas: Sequence[str], lowers: Sequence[str], start: int,
+                      end: int) -> numpy.ndarray:
+        """The probability of each class, then of the gate, for tokens [start, end)."""
+        terms = token_terms(lemmas, lowers)
+        return self._score([ngrams(terms, start, end)])[0][0]
+
+    def predict(self, lemmas: Sequence[str], lowers: Sequence[str], start: int, end: int,
+                top: int = 3) -> list[Prediction]:
+        """The kinds of claim one sentence makes (none unless the gate opens), with evidence."""
+        return self.predict_many(token_terms(lemmas, lowers), [(start, end)], top)[0]
+
+    def predict_many(self, terms: Sequence[str | None], ranges: Sequence[tuple[int, int]],
+                     top: int = 3) -> list[list[Prediction]]:
+        """``predict`` for many sentences of one text at once (``terms``: its token terms)."""
+        grams = [ngrams(terms, s, e) for s, e in ranges]
+        probs, rows = self._score(grams)
+        red, n = self.red_classes, len(self.classes)
+        above = probs[:, :n] >= self.thresholds[:n]
+        gate = probs[:, n] >= self.thresholds[n]
+        out: list[list[Prediction]] = []
+        for k in range(len(ranges)):
+            chosen = [int(c) + red for c in numpy.flatnonzero(above[k, red:])]  # good signs
+            if gate[k]:  # the gate is open: which kind of claim?
+                kinds = [int(c) for c in numpy.flatnonzero(above[k, :red])]
+                chosen = (kinds or [int(numpy.argmax(probs[k, :red] / self.thresholds[:red]))]
+                          ) + chosen
+            out.append([p for c in chosen
+                        if (p := self._explain(c, probs[k], grams[k], rows[k], top))])
+        return out
+
+    def _explain(self, c: int, probs: numpy.ndarray, grams: list[tuple[str, int, int]],
+                 row: tuple[numpy.ndarray, numpy.ndarray, list[int]],
+                 top: int) -> Prediction | None:
+        """Class ``c`` of one sentence with its strongest terms, or None without any."""
+        ids, values, first = row
+        contrib = values * self.coef[ids, c]
+        order = numpy.argsort(-contrib, kind="stable")[:top]
+        evidence = tuple(
+            Evidence(grams[first[k]][0], grams[first[k]][1], grams[first[k]][2],
+                     round(float(contrib[k]), 3))
+            for k in order if contrib[k] > 0)
+        if not evidence:
+            return None
+        n = len(self.classes)
+        chance = probs[n] if c < self.red_classes else probs[c]
+        return Prediction(self.classes[c], round(float(chance), 3), round(float(probs[c]), 3),
+                          evidence)
+
+    @property
+    def red_classes(self) -> int:
+        """How many of ``classes`` are red flags (they come first; good signs follow)."""
+        return sum(1 for c in self.classes if c.startswith("RF-"))
+
+    def _score(self, sentences: list[list[tuple[str, int, int]]]):  # type: ignore[no-untyped-def]
+        """Probabilities of every head for each sentence (one matrix product for all), and per
+        sentence its known term ids, tf-idf values and the index of each id's first n-gram."""
+        vocab = self.vocab
+        all_ids: list[int] = []
+        all_tf: list[int] = []
+        bounds = [0]
+        firsts = []
+        for grams in sentences:
+            counts: dict[int, int] = {}
+            first: dict[int, int] = {}
+            for k, (gram, _, _) in enumerate(grams):
+                i = vocab.get(gram)
+                if i is not None:
+                    if i in counts:
+                        counts[i] += 1
+                    else:
+                        counts[i] = 1
+                        first[i] = k
+            all_ids.extend(counts)
+            all_tf.extend(counts.values())
+            bounds.append(len(all_ids))
+            firsts.append([first[i] for i in counts])
+        ids = numpy.array(all_ids, dtype=numpy.int64)
+        values = (1.0 + numpy.log(numpy.array(all_tf, dtype=numpy.float32))) * self.idf[ids]
+        starts = numpy.array(bounds[:-1])
+        sizes = numpy.diff(bounds)
+        logits = numpy.tile(self.intercept, (len(sentences), 1))
+        if len(ids):
+            filled = sizes > 0
+            squares = numpy.add.reduceat(values * values, starts[filled])
+            values /= numpy.repeat(numpy.sqrt(squares), sizes[filled])
+            logits[filled] += numpy.add.reduceat(values[:, None] * self.coef[ids],
+                                                 starts[filled], axis=0)
+        rows = [(ids[a:b], values[a:b], firsts[k])
+                for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))]
+        return _sigmoid(logits), rows
+
+    def save(self, path: Path) -> None:
+        """Write the model as plain arrays, byte for byte the same for the same model."""
+        words = sorted(self.vocab, key=self.vocab.__getitem__)
+        arrays = {
+            "classes": numpy.array(self.classes), "vocab": numpy.array(words),
+            "idf": self.idf.astype(numpy.float32), "coef": self.coef.astype(numpy.float32),
+            "intercept": self.intercept.astype(numpy.float32),
+            "thresholds": self.thresholds.astype(numpy.float32),
+            "meta": numpy.array(json.dumps(self.meta, sort_keys=True)),
+        }
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name in _ARRAYS:
+                buffer = io.BytesIO()
+                numpy.save(buffer, arrays[name], allow_pickle=False)
+                info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, buffer.getvalue())
+
+
+def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
+    return 1.0 / (1.0 + numpy.exp(-x))
+
+
+def read_model(data: bytes | Path) -> ClaimModel:
+    """A model from ``.npz`` bytes or a path; plain arrays only (pickles are refused)."""
+    raw = data if isinstance(data, bytes) else Path(data).read_bytes()
+    with numpy.load(io.BytesIO(raw), allow_pickle=False) as z:
+        arrays = {name: z[name] for name in _ARRAYS}
+    words = [str(w) for w in arrays["vocab"]]
+    return ClaimModel(
+        classes=tuple(str(c) for c in arrays["classes"]),
+        vocab={w: i for i, w in enumerate(words)},
+        idf=arrays["idf"], coef=arrays["coef"], intercept=arrays["intercept"],
+        thresholds=arrays["thresholds"], meta=json.loads(str(arrays["meta"])),
+        version=hashlib.sha256(raw).hexdigest()[:12])
+
+
+@lru_cache(maxsize=1)
+def shipped_model() -> ClaimModel:
+    """The model that ships with the package (``data/claim_model.npz``)."""
+    return read_model(resources.files("claimcheck").joinpath(MODEL_FILE).read_bytes())

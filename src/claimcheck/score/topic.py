@@ -1,0 +1,47 @@
+"""What treatment a page is about, so that what it is told speaks of that treatment.
+
+The table is data (``data/treatments.yaml``): a display name and the words that mention it,
+matched whole and case-insensitively. The treatment mentioned most often wins (ties: the one
+listed first); a page that names none is about "this treatment".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+from ..errors import RuleFileError
+from ..ruleset.yamlio import LINE, load_yaml
+
+_FILE = "data/treatments.yaml"
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[re.Pattern[str], dict[str, int], tuple[str, ...]]:
+    """One regex for every mention, the treatment index of each lower-cased word, the names."""
+    file = f"claimcheck/{_FILE}"
+    data = load_yaml(resources.files("claimcheck").joinpath(_FILE).read_text("utf-8"), file)
+    names: list[str] = []
+    index: dict[str, int] = {}
+    for item in data or []:
+        words = item.get("words") if isinstance(item, dict) else None
+        if not isinstance(item, dict) or set(item) - {LINE} != {"name", "words"} or not words:
+            raise RuleFileError(file, "each treatment has a name and a list of words",
+                                line=item.get(LINE) if isinstance(item, dict) else None)
+        for word in words:
+            index.setdefault(str(word).lower(), len(names))  # first listed wins a shared word
+        names.append(str(item["name"]))
+    alternatives = "|".join(re.escape(w) for w in sorted(index, key=len, reverse=True))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?![\w+])", re.IGNORECASE)
+    return pattern, index, tuple(names)
+
+
+def page_treatment(text: str) -> str | None:
+    """The treatment a text mentions most (ties: the one listed first), or None."""
+    pattern, index, names = _table()
+    counts = [0] * len(names)
+    for match in pattern.finditer(text):
+        counts[index[match.group(0).lower()]] += 1
+    best = max(range(len(names)), key=lambda i: (counts[i], -i), default=None)
+    return names[best] if best is not None and counts[best] else None

@@ -1,0 +1,164 @@
+"""The claim classifier: shipped and used by default, judged in context, rebuilt reproducibly."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy
+import pytest
+from conftest import ROOT, run_cli
+
+from claimcheck.checker import Checker
+from claimcheck.classifier.classes import load_classes
+from claimcheck.classifier.model import read_model, shipped_model
+from claimcheck.classifier.train import TrainConfig, train
+from claimcheck.errors import UsageError
+
+MINI_CORPUS = ROOT / "tests" / "data"
+#: claims no rule phrase covers: only the model can find them
+UNCOVERED = "Most of our clients leave their very first session completely pain-free."
+
+
+def counted(report, detector=None):  # type: ignore[no-untyped-def]
+    return [f for f in report.findings if f.counted and detector in (None, f.detector)]
+
+
+def test_the_shipped_model_loads_and_is_used_by_default(checker):
+    model = shipped_model()
+    assert model.classes == tuple(load_classes())
+    assert model.coef.shape == (len(model.vocab), len(model.classes) + 1)  # + the gate
+    assert [d.name for d in checker.detectors] == ["rules", "model"]
+    finding = [f for f in counted(checker.check_text(UNCOVERED), "model")
+               if f.rule == "RF-CURE"][0]
+    assert finding.context == "asserted"
+    assert 0.5 <= finding.probability <= 1 and finding.evidence
+    # the highlighted words are the model's evidence, and offsets point at them
+    assert UNCOVERED[finding.start:finding.end] == finding.match
+    words, weight, start, end = finding.evidence[0]
+    assert weight > 0 and finding.start <= start < end <= finding.end
+    assert words.split()[0][:4] in UNCOVERED[start:end].lower()
+
+
+def test_the_rules_alone_miss_what_the_model_finds(rules_checker):
+    assert not counted(rules_checker.check_text(UNCOVERED))
+
+
+@pytest.mark.parametrize("context,text", [
+    ("warning", "Be wary of any clinic that says its clients leave their first session "
+                "completely pain-free."),
+    ("negated", "It is not true that clients leave their first session completely pain-free."),
+    ("quoted", "The clinic told her that most clients leave their first session completely "
+               "pain-free."),
+    ("question", "Do most clients really leave their first session completely pain-free?"),
+    ("conditional", "If a clinic says most clients leave their first session completely "
+                    "pain-free, ask for the data."),
+])
+def test_model_findings_go_through_the_context_judge(checker, context, text):
+    report = checker.check_text(text)
+    assert not counted(report, "model"), [(f.rule, f.context) for f in report.findings]
+
+
+def test_a_model_finding_in_a_heading_does_not_count(checker):
+    text = "Pain-Free After One Visit\n\nOur clinic opened in 2019 and has six treatment rooms."
+    assert not counted(checker.check_text(text), "model")
+
+
+CLASS_EXAMPLES = [(r.id, True, ex) for r in load_classes().values() for ex in r.examples_flag] + [
+    (r.id, False, ex) for r in load_classes().values() for ex in r.examples_pass]
+
+
+@pytest.mark.parametrize("class_id,flag,text", CLASS_EXAMPLES,
+                         ids=[f"{c}-{'flag' if f else 'pass'}-{i}"
+                              for i, (c, f, _) in enumerate(CLASS_EXAMPLES)])
+def test_class_examples(checker, class_id, flag, text):
+    """Each class's own examples: flag ones count a claim (or show a good sign) of that kind,
+    pass ones do not."""
+    rule = load_classes()[class_id]
+    report = checker.check_text(text)
+    if rule.kind.value == "green":
+        from claimcheck.ruleset.schema import CATEGORIES
+
+        kinds = {s.name.split(".", 1)[1] if s.name.startswith("model.") else
+                 next(c for c, (prefix, _, _) in CATEGORIES.items() if s.rule.startswith(prefix))
+                 for s in report.signals}
+        assert (rule.category in kinds) == flag, [(s.rule, s.match) for s in report.signals]
+        return
+    found = [f for f in counted(report) if f.category == rule.category]
+    assert bool(found) == flag, [(f.rule, f.context, f.probability) for f in found]
+
+
+def test_a_rule_and_the_model_on_one_claim_are_one_finding(checker):
+    report = checker.check_text("Our stem cells are a guaranteed cure for arthritis.")
+    cure = [f for f in report.findings if f.category == "cure"]
+    assert len(cure) == 1 and cure[0].detector == "rules"
+
+
+def test_detector_option_chooses_what_finds_claims():
+    assert [d.name for d in Checker(detector="rules").detectors] == ["rules"]
+    assert [d.name for d in Checker(detector="model").detectors] == ["model"]
+    with pytest.raises(UsageError):
+        Checker(detector="crystal-ball")
+
+
+def test_disabling_a_category_turns_off_its_model_class_too():
+    from claimcheck.ruleset import load_rules
+
+    rules = load_rules().configured(["cure"])
+    report = Checker(rules).check_text(UNCOVERED)
+    assert not [f for f in report.findings if f.category == "cure"]
+
+
+def test_cli_detector_flag_and_json_fields(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(UNCOVERED + "\n", encoding="utf-8")
+    both = json.loads(run_cli("check", "-f", "json", str(page)).stdout)["documents"][0]
+    model = [f for f in both["findings"] if f["detector"] == "model"]
+    assert model and model[0]["probability"] > 0.5 and model[0]["evidence"][0]["words"]
+    assert {"words", "weight", "start", "end"} == set(model[0]["evidence"][0])
+    rules = json.loads(run_cli("check", "-f", "json", "--detector", "rules",
+                               str(page)).stdout)["documents"][0]
+    assert all(f["detector"] == "rules" for f in rules["findings"])
+    assert rules["score"] > both["score"]
+
+
+def _mini(tmp_path: Path) -> Path:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "mini.jsonl").write_bytes((MINI_CORPUS / "mini-corpus.jsonl").read_bytes())
+    return folder
+
+
+def test_retraining_is_deterministic(tmp_path):
+    corpus = _mini(tmp_path)
+    config = TrainConfig(min_df=1, validation_percent=0)
+    first, second = tmp_path / "a.npz", tmp_path / "b.npz"
+    train(corpus, config).model.save(first)
+    train(corpus, config).model.save(second)
+    assert first.read_bytes() == second.read_bytes()
+    model = read_model(first)
+    assert model.meta["sentences"] == 30 and model.meta["validation"] == 0
+    # it learnt its corpus: a positive scores higher for its class than its negative twin
+    from claimcheck.nlp import Pipeline
+
+    a = Pipeline().analyse("Our patients leave the clinic pain-free after a single visit.")
+    b = Pipeline().analyse("No clinic can promise that patients leave pain-free after a "
+                           "single visit.")
+    cure = model.classes.index("RF-CURE")
+    assert (model.probabilities(a.lemmas, a.lower, 0, len(a.lemmas))[cure]
+            > model.probabilities(b.lemmas, b.lower, 0, len(b.lemmas))[cure])
+
+
+def test_train_refuses_a_corpus_with_problems(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bad.jsonl").write_text('{"text": "x", "labels": ["RF-MAGIC"]}\n')
+    with pytest.raises(UsageError, match="problems"):
+        train(corpus, TrainConfig())
+
+
+def test_a_model_file_with_pickled_objects_is_refused(tmp_path):
+    path = tmp_path / "evil.npz"
+    numpy.savez(path, classes=numpy.array([object()], dtype=object))
+    with pytest.raises(ValueError):
+        read_model(path)
