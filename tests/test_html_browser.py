@@ -68,8 +68,11 @@ def test_report_renders_in_a_real_browser(tmp_path):
                                                for d in docs)
 
     # clicking a red flag opened its card; nothing was fetched; no link leaves the page
-    first = next(f"d{n}-f{i}" for n, d in enumerate(docs, 1)
-                 for i, f in enumerate(d["findings"], 1) if f["counted"])
+    # the first counted mark in the page: the first document with one, and in it the earliest
+    # start (of marks that start together, the longest is the outer one)
+    n, d = next((n, d) for n, d in enumerate(docs, 1) if any(f["counted"] for f in d["findings"]))
+    marks = [(f["start"], -f["end"], i) for i, f in enumerate(d["findings"], 1) if f["counted"]]
+    first = f"d{n}-f{min(marks)[2]}"
     assert f'data-probe-card="{first}:true"' in dom
     assert 'data-probe-resources="0"' in dom
     assert not [u for u in page.urls if re.match(r"\s*(https?:)?//", u)]

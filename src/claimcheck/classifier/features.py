@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 _QUOTES = {"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"', "``": '"', "''": '"'}
 #: punctuation that says something about a sentence (a question, a shout, a figure, a price)
 _KEPT_PUNCT = {"?", "!", "%", "$", "£", "€"}
@@ -17,6 +19,13 @@ _KEPT_PUNCT = {"?", "!", "%", "$", "£", "€"}
 
 #: words whose lookup lemma loses what they say ("most" -> "much", "first" -> "1")
 _OWN_FORM = {"most", "more", "least", "less", "first", "second", "third", "once", "twice"}
+
+
+#: words too common to explain a decision by (function words and what every clinic page says)
+PLAIN_WORDS = frozenset(STOP_WORDS) | {
+    "cell", "stem", "treatment", "therapy", "patient", "clinic", "doctor", "our", "your",
+    "people", "body", "health", "session", "many", "most", "much", "more",
+}
 
 
 @lru_cache(maxsize=65536)

@@ -29,7 +29,7 @@ from typing import Any
 import numpy
 
 from . import MODEL_FILE
-from .features import ngrams, token_terms
+from .features import PLAIN_WORDS, ngrams, token_terms
 
 _ARRAYS = ("classes", "vocab", "idf", "coef", "intercept", "thresholds", "meta")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -106,11 +106,14 @@ class ClaimModel:
         """Class ``c`` of one sentence with its strongest terms, or None without any."""
         ids, values, first = row
         contrib = values * self.coef[ids, c]
-        order = numpy.argsort(-contrib, kind="stable")[:top]
+        order = [k for k in numpy.argsort(-contrib, kind="stable") if contrib[k] > 0]
+        # words a reader can see the point of: n-grams with a content word come first
+        telling = [k for k in order if _telling(grams[first[k]][0])]
+        order = (telling + [k for k in order if k not in telling])[:top]
         evidence = tuple(
             Evidence(grams[first[k]][0], grams[first[k]][1], grams[first[k]][2],
                      round(float(contrib[k]), 3))
-            for k in order if contrib[k] > 0)
+            for k in order)
         if not evidence:
             return None
         n = len(self.classes)
@@ -178,6 +181,11 @@ class ClaimModel:
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 zf.writestr(info, buffer.getvalue())
+
+
+def _telling(gram: str) -> bool:
+    """Does an n-gram hold a word that says something (not only "our", "the", "cell")?"""
+    return any(w not in PLAIN_WORDS and w.isalpha() for w in gram.split())
 
 
 def _sigmoid(x: numpy.ndarray) -> numpy.ndarray:
