@@ -53,7 +53,12 @@ def test_text_report_reads_for_a_patient_and_has_no_colour_in_a_pipe():
     for words in ("Score", "grade", "Why it matters:", "What to ask:",
                   "How the score was computed", "**"):
         assert words in out, words
-    assert out.index("Score") < out.index("Red flags") < out.index("How the score")
+    # the verdict and the most serious claims lead; ids and positions are detail lines after
+    assert out.index("Score") < out.index("most serious claims") < out.index("All red flags")
+    assert out.index("All red flags") < out.index("How the score")
+    lead = out[out.index("most serious claims"):out.index("All red flags")]
+    assert lead.count("HIGH") == 4 and "line " in lead
+    assert all(line == line.rstrip() for line in out.splitlines())  # no trailing spaces
     assert result.returncode == 1  # the marketing sample is under the default --fail-under
 
 

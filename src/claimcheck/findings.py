@@ -175,7 +175,8 @@ def to_signals(green: Sequence[Placed], weights: Sequence[float],
     """The report's good signs, with the points each one added back."""
     return tuple(
         Signal(rule=p.rule.id, name=p.rule.name, match=analysis.text[p.start:p.end],
-               weight=weight, detector=p.candidate.detector, **p.where())
+               weight=weight, detector=p.candidate.detector, message=p.rule.summary,
+               **p.where())
         for p, weight in zip(green, weights, strict=True)
     )
 

@@ -216,11 +216,13 @@ class Signal:
     sentence_start: int = 0
     page: int | None = None
     detector: str = "rules"  # "rules" or "model"
+    message: str = ""  # what the sign is, in plain words
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "name": self.name,
+            "message": self.message,
             "detector": self.detector,
             "sentence": self.sentence,
             "match": self.match,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from ..types import DocumentReport, Finding, ScoreLine, Signal
+from ..types import DocumentReport, Finding, ScoreLine, Severity, Signal
 
 #: SARIF levels and GitHub workflow commands for our severities
 LEVELS = {"high": "error", "medium": "warning", "low": "note"}
@@ -57,3 +57,40 @@ def step_points(step: ScoreLine) -> str:
     if step.label == "score":
         return f"= {points(step.points)}"
     return ("+" if step.points >= 0 else "-") + points(abs(step.points))
+
+
+def most_serious(doc: DocumentReport, n: int = 4) -> list[Finding]:
+    """The counted red flags that weigh most: by severity, then points, then position."""
+    counted = [f for f in doc.findings if f.counted]
+    return sorted(counted, key=lambda f: (-f.severity.rank, -f.weight, f.start))[:n]
+
+
+def where(item: Finding | Signal) -> str:
+    """Where a finding stands, for a detail line: "line 4, column 12" (and the PDF page)."""
+    page = f"page {item.page}, " if item.page is not None else ""
+    return f"{page}line {item.line}, column {item.column}"
+
+
+def step_text(step: ScoreLine, names: dict[str, str]) -> tuple[str, str]:
+    """A step of the arithmetic in plain words: (what, detail). ``names`` maps rule ids to
+    their plain summaries (see ``plain_names``)."""
+    if step.label == "floor":
+        return "the score stops at 0", f"{points(step.points)} points below 0 are not counted"
+    if step.label == "ceiling":
+        return "the score stops at 100", "it cannot go higher"
+    if step.label in ("cap", "density cap", "signal cap", "start", "score"):
+        return step.label, step.detail
+    rule = step.label.split(" ", 1)[0]
+    return names.get(rule, step.label), f"{rule}, {step.detail}"
+
+
+def plain_names(doc: DocumentReport) -> dict[str, str]:
+    """Rule id -> what it found, in the words a reader is shown."""
+    out = {m.rule: m.message for m in doc.missing}
+    out.update({s.rule: s.message or s.name for s in doc.signals})
+    for f in doc.findings:
+        out.setdefault(f.rule, f.message.split(" (hedged")[0].split(" Here it is ")[0])
+    return out
+
+
+SEVERITY_WORDS = {Severity.HIGH: "serious", Severity.MEDIUM: "notable", Severity.LOW: "minor"}

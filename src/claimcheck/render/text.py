@@ -1,12 +1,16 @@
-"""The human report (rich): verdict first, then each flag explained, good signs, the arithmetic.
+"""The human report (rich): verdict first, then the most serious claims in plain words.
 
-Written for a patient: plain words, the sentence quoted with the flagged words marked, why it
-matters and what to ask. Colour only on a terminal (rich also honours NO_COLOR); without colour
-the flagged words are marked with ** **.
+Written for a patient: each flagged sentence quoted with the flagged words marked, why it
+matters and what to ask; rule ids, names and positions only in a dim detail line. Then what
+was only mentioned, what the page never tells you, the good signs, and the arithmetic. Colour
+only on a terminal (rich also honours NO_COLOR); without colour the flagged words are marked
+with ** **. Written to a file or a pipe, paragraphs are never wrapped (so a URL is never cut)
+and lines carry no trailing spaces.
 """
 
 from __future__ import annotations
 
+import io
 from typing import TextIO
 
 from rich.console import Console
@@ -14,13 +18,29 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from ..types import DocumentReport, Finding, Report
+from ..types import Context, DocumentReport, Finding, Report
 from . import RenderContext
-from .common import ranked, split_quote, step_points
+from .common import (
+    most_serious,
+    plain_names,
+    ranked,
+    split_quote,
+    step_points,
+    step_text,
+    where,
+)
 
 _GRADE_STYLE = {"A": "bold green", "B": "green", "C": "yellow", "D": "bold red", "F": "bold red"}
-_SEVERITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
+_SEVERITY_STYLE = {"high": "red", "medium": "yellow", "low": "cyan"}
 _MAX_SENTENCE = 320
+#: how many claims lead the report before the full list
+LEAD = 4
+#: a mention's context in a few words
+_MENTIONED = {
+    Context.NEGATED: "denied", Context.WARNING: "warned against", Context.QUESTION: "asked",
+    Context.QUOTED: "someone else's words", Context.CONDITIONAL: "hypothetical",
+    Context.HEADING: "a heading or button", Context.QUALIFIED: "hedged and qualified",
+}
 
 
 class _Console(Console):
@@ -31,11 +51,39 @@ class _Console(Console):
         raise BrokenPipeError
 
 
+class _Stripped(io.TextIOBase):
+    """Writes whole lines without trailing spaces (rich pads table cells and wrapped lines)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+        self._tail = ""
+
+    def write(self, text: str) -> int:
+        lines = (self._tail + text).split("\n")
+        self._tail = lines.pop()
+        if lines:
+            self._stream.write("".join(line.rstrip() + "\n" for line in lines))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._tail:
+            self._stream.write(self._tail.rstrip())
+            self._tail = ""
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+
 def make_console(stream: TextIO, color: bool | None = None) -> Console:
-    """A console for ``stream``; colour follows the terminal unless forced."""
-    return _Console(file=stream, highlight=False, soft_wrap=False, emoji=False,
-                   no_color=None if color is None else not color,
-                   force_terminal=color if color else None)
+    """A console for ``stream``; colour follows the terminal unless forced. Off a terminal,
+    text is not wrapped and trailing spaces are dropped."""
+    terminal = stream.isatty() if hasattr(stream, "isatty") else False
+    return _Console(file=stream if terminal else _Stripped(stream), highlight=False,
+                    soft_wrap=not terminal, emoji=False,
+                    no_color=None if color is None else not color,
+                    force_terminal=color if color else None)
 
 
 def _finding_quote(f: Finding, colored: bool) -> Text:
@@ -47,16 +95,28 @@ def _finding_quote(f: Finding, colored: bool) -> Text:
     return text
 
 
+def _indented(console: Console, text: Text) -> None:
+    if console.soft_wrap:  # not a terminal: one line, whatever its length
+        console.print(Text("    ") + text)
+    else:
+        console.print(Padding(text, (0, 0, 0, 4), expand=False))
+
+
+def _detail(item: Finding) -> Text:
+    model = f", model {item.probability:.0%}" if item.probability is not None else ""
+    return Text(f"{item.rule} {item.name} · {where(item)}{model}", style="dim")
+
+
 def render_document(doc: DocumentReport, console: Console, *, show_all: bool = True) -> None:
     """Write one document's report."""
     console.print(Text("claimcheck report: ", style="bold") + Text(doc.source))
     if doc.error is not None:
-        console.print(Text(f"Could not check this input: {doc.error.message}", style="bold red"))
+        console.print(Text(f"Could not check this input: {doc.error.message}", style="red"))
         console.print()
         return
     grade_style = _GRADE_STYLE.get(doc.grade or "", "")
-    console.print(Text.assemble(("Score ", "bold"), (f"{doc.score}/100", grade_style),
-                                ("  grade ", "bold"), (doc.grade or "-", grade_style)))
+    console.print(Text.assemble("Score ", (f"{doc.score}/100", grade_style), ", grade ",
+                                (doc.grade or "-", grade_style)))
     console.print(doc.verdict)
     console.print()
     colored = console.color_system is not None
@@ -65,65 +125,93 @@ def render_document(doc: DocumentReport, console: Console, *, show_all: bool = T
     if mentioned and show_all:
         _mentioned(mentioned, console, colored)
     if doc.missing:
-        console.print(Text(f"Missing information ({len(doc.missing)})", style="bold underline"))
+        console.print(Text(f"What the page never tells you ({len(doc.missing)})", style="bold"))
         for m in doc.missing:
-            console.print(Text(" - ") + Text(m.message, style="bold"))
+            console.print(f" - {m.message}")
             _why_and_ask(console, m.why, m.ask)
         console.print()
     if doc.signals:
-        console.print(Text(f"Good signs ({len(doc.signals)})", style="bold underline"))
+        console.print(Text(f"Good signs ({len(doc.signals)})", style="bold"))
         for s in doc.signals:
-            line = Text(" + ", style="green") + Text(s.name, style="green")
-            line.append(f"  line {s.line}: “{_short(s.sentence)}”", style="dim")
-            console.print(line)
+            console.print(Text(" + ", style="green") + Text(s.message or s.name))
+            _indented(console, Text(f"“{_short(s.sentence)}” ({where(s)})", style="dim"))
         console.print()
     _arithmetic(doc, console)
 
 
 def _why_and_ask(console: Console, why: str, ask: str) -> None:
-    console.print(Padding(Text("Why it matters: ", style="bold") + Text(why), (0, 0, 0, 3),
-                          expand=False))
-    console.print(Padding(Text("What to ask: ", style="bold") + Text(ask), (0, 0, 0, 3),
-                          expand=False))
+    _indented(console, Text("Why it matters: ", style="italic") + Text(why))
+    _indented(console, Text("What to ask: ", style="italic") + Text(ask))
+
+
+def _claim(n: int, f: Finding, console: Console, colored: bool, explained: bool) -> None:
+    sev = Text(f.severity.value.upper(), style=_SEVERITY_STYLE[f.severity.value])
+    console.print(Text(f"{n:>2}. ") + sev + Text(f"  {f.message}"))
+    _indented(console, _finding_quote(f, colored))
+    if explained:
+        _why_and_ask(console, f.why, f.ask)
+    _indented(console, _detail(f))
 
 
 def _red_flags(doc: DocumentReport, console: Console, colored: bool) -> None:
     counted = doc.counted_findings
     if not counted:
-        console.print(Text("No red-flag claims found.", style="bold green"))
+        console.print(Text("No red-flag claims found.", style="green"))
         console.print()
         return
-    console.print(Text(f"Red flags ({len(counted)})", style="bold underline"))
-    for n, f in enumerate(counted, 1):
-        sev = Text(f.severity.value.upper(), style=_SEVERITY_STYLE[f.severity.value])
-        head = Text(f"{n}. ") + sev + Text(f"  {f.message}  ", style="bold")
-        head.append(f"[{f.rule} {f.name}, line {f.line}, column {f.column}]", style="dim")
-        console.print(head)
-        console.print(Padding(_finding_quote(f, colored), (0, 0, 0, 3), expand=False))
-        _why_and_ask(console, f.why, f.ask)
+    if len(counted) > LEAD:
+        console.print(Text(f"The {LEAD} most serious claims (of {len(counted)})", style="bold"))
+        for n, f in enumerate(most_serious(doc, LEAD), 1):
+            _claim(n, f, console, colored, explained=False)
+        console.print()
+        console.print(Text(f"All red flags ({len(counted)}), in the order they appear",
+                           style="bold"))
+        claims = list(counted)
+    else:
+        console.print(Text(f"Red flags ({len(counted)})", style="bold"))
+        claims = most_serious(doc, LEAD)
+    for n, f in enumerate(claims, 1):
+        _claim(n, f, console, colored, explained=True)
         console.print()
 
 
 def _mentioned(mentioned: list[Finding], console: Console, colored: bool) -> None:
     console.print(Text(f"Mentioned, not claimed ({len(mentioned)}): these do not lower the "
-                       "score", style="bold underline"))
+                       "score", style="bold"))
     for f in mentioned:
-        line = Text(f" - line {f.line}: ") + _finding_quote(f, colored)
-        line.append(f"  ({f.context}" + (f": “{f.cue_words}”" if f.cue_words else "")
-                    + f"; {f.rule})", style="dim")
-        console.print(line)
+        how = _MENTIONED.get(f.context, str(f.context))
+        cue = f": “{f.cue_words}”" if f.cue_words else ""
+        console.print(Text(" - ") + _finding_quote(f, colored))
+        _indented(console, Text(f"{how}{cue} · {f.rule} · {where(f)}", style="dim"))
     console.print()
 
 
+#: steps smaller than this (far repeats) are added up in one line; JSON keeps each one
+_SMALL_STEP = 1.0
+
+
 def _arithmetic(doc: DocumentReport, console: Console) -> None:
-    console.print(Text("How the score was computed", style="bold underline"))
+    console.print(Text("How the score was computed", style="bold"))
+    names = plain_names(doc)
+    flags = {f.rule for f in doc.findings}
+    small = [s for s in doc.arithmetic
+             if s.label.split(" ")[0] in flags and abs(s.points) < _SMALL_STEP]
+    pending = len(small) > 1
     for step in doc.arithmetic:
+        value = f"{step_points(step):>6}"
+        if pending and step.label.split(" ")[0] not in flags and step.label != "start":
+            total = round(sum(s.points for s in small), 2)
+            console.print(Text(f"{f'{total:+g}':>6}  {len(small)} smaller steps (far repeats "
+                               "of the same kind of claim)")
+                          + Text("  (each is in the JSON 'arithmetic')", style="dim"))
+            pending = False
         if step.label == "start":
-            console.print(f"  {step_points(step)}  start")
+            console.print(f"{value}  start")
         elif step.label == "score":
-            console.print(Text(f"  {step_points(step)}  ({step.detail})", style="bold"))
-        else:
-            console.print(f"  {step_points(step)}  {step.label}  ({step.detail})")
+            console.print(Text(f"{value}  ({step.detail})", style="bold"))
+        elif len(small) <= 1 or step not in small:
+            what, detail = step_text(step, names)
+            console.print(Text(f"{value}  {what}") + Text(f"  ({detail})", style="dim"))
     console.print()
 
 
@@ -148,18 +236,24 @@ def render_summary(report: Report, console: Console) -> None:
             table.add_row(str(n), str(d.score), d.grade, str(len(d.counted_findings)), d.source)
     console.print(table)
     if report.mean_score is not None:
-        console.print(f"mean score {report.mean_score:g}; {report.errors} input(s) failed")
+        failed = {0: "every input was checked", 1: "1 input could not be checked"}.get(
+            report.errors, f"{report.errors} inputs could not be checked")
+        console.print(f"mean score {report.mean_score:g}; {failed}")
 
 
 class TextRenderer:
-    """The human report: each document as it is checked, then the batch summary."""
+    """The human report: each document as it is checked, then the batch summary; with
+    ``--summary-only``, just the ranked table."""
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         self.console = make_console(stream, context.color)
+        self.summary_only = context.summary_only
 
     def document(self, doc: DocumentReport) -> None:
-        render_document(doc, self.console)
+        if not self.summary_only:
+            render_document(doc, self.console)
 
     def finish(self, report: Report) -> None:
-        if len(report.documents) > 1:
+        if len(report.documents) > 1 or self.summary_only:
             render_summary(report, self.console)
+        self.console.file.flush()
