@@ -11,9 +11,10 @@ the training run). A sentence counts as flagged when it gets at least one counte
 flagged for a class when a counted finding has that class (a rule's category maps to its
 taxonomy class). Printed for each detector:
 
-- sentences: precision, recall, F1 overall, per part of the corpus (cc-*, d2-*), per RF class
-  and per kind of source; false positives on hard negatives (warnings, negations, quotes,
-  questions, hedges) by kind;
+- sentences: precision, recall, F1 overall, per part of the corpus (cc-*, d2-*), per RF class,
+  per kind of source and per business (the treatment a sentence names, as the verdicts find
+  it); false positives on hard negatives (warnings, negations, quotes, questions, hedges) by
+  kind;
 - validation split: the same per class and per business kind;
 - pages: scores, AUC of the score separating balanced pages from marketing, Spearman with the
   1-5 credibility rating, marketing pages graded A/B and balanced pages graded D/F;
@@ -99,7 +100,7 @@ def classes_of(report, category_class: dict[str, str]) -> set[str]:  # type: ign
 
 
 def judge_sentences(checker, rows: list[dict], group_by: str, category_class: dict,
-                    show_errors: bool) -> dict:
+                    show_errors: bool, details: bool = True) -> dict:
     """Sentence figures for rows with 'text' and 'flags' (true classes) or 'labels'."""
     overall, per_class, per_group = Tally(), defaultdict(Tally), defaultdict(Tally)
     hard: dict[str, Counter] = defaultdict(Counter)
@@ -119,12 +120,13 @@ def judge_sentences(checker, rows: list[dict], group_by: str, category_class: di
             why = [f"{f.rule}:{f.context}{'*' if f.counted else ''}:{f.match!r}"
                    for f in report.findings]
             errors.append(("FP" if found else "FN", row, why))
-    print(f"  all {len(rows)}: {overall.line()}")
+    if details:
+        print(f"  all {len(rows)}: {overall.line()}")
     for name, tally in sorted(per_group.items()):
         p, r, f = tally.prf()
         print(f"    {group_by} {name:<22} P {p:.2f} R {r:.2f} F1 {f:.2f}  "
               f"(n {tally.tp + tally.fp + tally.fn + tally.tn})")
-    for name in sorted(per_class):
+    for name in sorted(per_class) if details else ():
         tally = per_class[name]
         if tally.tp + tally.fn:
             p, r, f = tally.prf()
@@ -132,7 +134,7 @@ def judge_sentences(checker, rows: list[dict], group_by: str, category_class: di
                   f"(true {tally.tp + tally.fn}, found {tally.tp + tally.fp})")
     total_n = sum(c["n"] for c in hard.values())
     total_fp = sum(c["fp"] for c in hard.values())
-    if total_n:
+    if total_n and details:
         kinds = ", ".join(f"{k} {hard[k]['fp']}/{hard[k]['n']}" for k in sorted(hard))
         print(f"    hard negatives wrongly counted: {total_fp}/{total_n} = "
               f"{total_fp / total_n:.1%}  ({kinds})")
@@ -146,11 +148,15 @@ def judge_sentences(checker, rows: list[dict], group_by: str, category_class: di
 
 
 def dev_sentences(path: Path) -> list[dict]:
+    from claimcheck.score.topic import page_treatment
+
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
             if line.strip()]
     for row in rows:
         row["truth"] = row["flags"] if row["label"] == "red" else []
         row["part"] = row["id"].split("-")[0]
+        # the business a sentence is about, as the verdicts name it (none: not named)
+        row["treatment"] = page_treatment(row["text"]) or "(not named)"
     return rows
 
 
@@ -224,7 +230,8 @@ def run(detector: str, args: argparse.Namespace) -> None:
         print(f"sentences of {args.sentences.parent.name}/{args.sentences.name}:")
         rows = dev_sentences(args.sentences)
         judge_sentences(checker, rows, "part", category_class, args.errors)
-        judge_sentences(checker, rows, "kind", category_class, False)
+        judge_sentences(checker, rows, "kind", category_class, False, details=False)
+        judge_sentences(checker, rows, "treatment", category_class, False, details=False)
     if not args.no_validation and (ROOT / "training" / "corpus").is_dir():
         rows = validation_sentences()
         print("validation split of training/corpus:")

@@ -31,6 +31,9 @@ import numpy
 from . import MODEL_FILE
 from .features import PLAIN_WORDS, ngrams, token_terms
 
+#: with the gate open and no class at its threshold, the likeliest class is taken if it reaches
+#: this share of its threshold (below that, the model cannot say which claim it is)
+FALLBACK = 0.5
 _ARRAYS = ("classes", "vocab", "idf", "coef", "intercept", "thresholds", "meta")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -94,8 +97,9 @@ class ClaimModel:
             chosen = [int(c) + red for c in numpy.flatnonzero(above[k, red:])]  # good signs
             if gate[k]:  # the gate is open: which kind of claim?
                 kinds = [int(c) for c in numpy.flatnonzero(above[k, :red])]
-                chosen = (kinds or [int(numpy.argmax(probs[k, :red] / self.thresholds[:red]))]
-                          ) + chosen
+                best = int(numpy.argmax(probs[k, :red] / self.thresholds[:red]))
+                fallback = [best] if probs[k, best] >= FALLBACK * self.thresholds[best] else []
+                chosen = (kinds or fallback) + chosen
             out.append([p for c in chosen
                         if (p := self._explain(c, probs[k], grams[k], rows[k], top))])
         return out
