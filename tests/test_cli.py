@@ -158,7 +158,7 @@ def test_user_rules_disable_and_severity(tmp_path):
 
 def test_rules_list_show_and_explain():
     listing = json.loads(run_cli("rules", "list", "--format", "json").stdout)
-    ids = [r["id"] for r in listing["rules"]]
+    ids = [r["id"] for section in listing["sections"] for r in section["items"]]
     assert "CURE001" in ids and listing["rules_version"]
     shown = run_cli("rules", "show", "CURE001").stdout.decode()
     assert "Sources:" in shown and "Examples that are flagged:" in shown

@@ -83,3 +83,26 @@ def test_report_renders_in_a_real_browser(tmp_path):
                     report.as_uri())
     assert done.returncode == 0 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert shot.stat().st_size > 20_000  # a blank page compresses to a few kilobytes
+
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_report_has_no_horizontal_scrolling(tmp_path, width):
+    """The batch report on a desktop and on a phone: nothing sticks out sideways."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    report = tmp_path / "report.html"
+    run_cli("check", "-f", "html", "-o", str(report), str(SAMPLES / "batch"))
+    flags = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--no-first-run", "--no-proxy-server"]
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            page.goto(report.as_uri())
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            page.screenshot(path=str(tmp_path / f"report-{width}.png"), full_page=True)
+        finally:
+            browser.close()
+    assert scroll <= width, f"the report is {scroll}px wide in a {width}px window"
+    assert (tmp_path / f"report-{width}.png").stat().st_size > 1000

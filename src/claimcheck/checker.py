@@ -34,12 +34,11 @@ from .score.scoring import (
     score_document,
 )
 from .score.topic import page_treatment
-from .types import Document, DocumentReport, ErrorInfo, Report, Stats
+from .types import DETECTORS, Document, DocumentReport, ErrorInfo, Report, Stats
 from .version import __version__
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
-#: which detectors propose claims (``--detector``)
-DETECTORS = ("both", "rules", "model")
+
 
 
 class Checker:
@@ -78,11 +77,14 @@ class Checker:
     def check_document(self, document: Document) -> DocumentReport:
         """Check one input document (an unreadable one becomes its error record)."""
         if document.error is not None:
-            return DocumentReport.failed(document.source, document.error, document.notes)
+            return DocumentReport.failed(document.source, document.error, document.notes,
+                                         document.fields)
         report = self.check_text(document.text, document.source)
         if document.pages:
             report = with_pages(report, document.pages)
-        return replace(report, notes=document.notes) if document.notes else report
+        if document.notes or document.fields:
+            report = replace(report, notes=document.notes, fields=document.fields)
+        return report
 
     def check_documents(self, documents: Iterable[Document]) -> Iterator[DocumentReport]:
         """Check documents in order, yielding each report as soon as it is ready.
@@ -94,7 +96,8 @@ class Checker:
                 yield self.check_document(document)
             except Exception as exc:  # a bug must cost one document, not the batch
                 error = ErrorInfo("internal", f"internal error: {type(exc).__name__}: {exc}")
-                yield DocumentReport.failed(document.source, error, document.notes)
+                yield DocumentReport.failed(document.source, error, document.notes,
+                                            document.fields)
 
     @property
     def model_version(self) -> str:

@@ -32,6 +32,9 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "max_bytes": (int, "largest input accepted"),
     "timeout": ((int, float), "URL timeout in seconds"),
     "jobs": (int, "processes for large batches"),
+    "keep_fields": (list, "CSV/JSONL input columns to write next to each CSV row"),
+    "engine": (str, "where documents are checked: local or dask"),
+    "scheduler": (str, "Dask scheduler address (implies engine dask)"),
 }
 _PATH_LISTS = {"rules"}
 
@@ -104,7 +107,7 @@ def settings_in_force(cfg: Config, defaults: dict[str, Any]) -> list[tuple[str, 
 
 
 #: settings whose config-file values are added to the command line's rather than replaced
-ADDITIVE = ("rules", "disable", "include", "exclude")
+ADDITIVE = ("rules", "disable", "include", "exclude", "keep_fields")
 
 
 def merge(given: dict[str, Any], cfg: Config, from_cli: Any) -> dict[str, Any]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import multiprocessing
 import signal
 import sys
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
 
 from .checker import Checker
 from .ruleset import RuleSet
@@ -28,9 +30,23 @@ def _init(rules: RuleSet, model: str | None) -> None:
         _worker = Checker(rules, model=model)
 
 
-def _check(document: Document) -> DocumentReport:
+def _check_chunk(documents: list[Document]) -> list[DocumentReport]:
     assert _worker is not None
-    return _worker.check_document(document)
+    return list(_worker.check_documents(documents))  # a failing document costs itself only
+
+
+def _in_order(pool: ProcessPoolExecutor, documents: Iterable[Document],
+              jobs: int) -> Iterator[DocumentReport]:
+    """Like ``pool.map`` in chunks of 4, but reading documents only as fast as the workers
+    take them (``pool.map`` reads them all first), so a streamed input stays streamed."""
+    pending: deque[Future[list[DocumentReport]]] = deque()
+    todo = iter(documents)
+    while chunk := list(islice(todo, 4)):
+        pending.append(pool.submit(_check_chunk, chunk))
+        if len(pending) >= 4 * jobs:
+            yield from pending.popleft().result()
+    while pending:
+        yield from pending.popleft().result()
 
 
 def check_parallel(checker: Checker, documents: Iterable[Document], jobs: int,
@@ -44,7 +60,7 @@ def check_parallel(checker: Checker, documents: Iterable[Document], jobs: int,
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
                                initargs=(checker.rules, model))
     try:
-        yield from pool.map(_check, documents, chunksize=4)
+        yield from _in_order(pool, documents, jobs)
     except BaseException:
         # Ctrl-C or a closed pipe: stop now, without waiting for queued documents
         processes = list((getattr(pool, "_processes", None) or {}).values())

@@ -13,6 +13,8 @@ from typing import Any
 
 #: exit codes of a run (``Report.exit_code``), named as sqlfluff and proselint do
 EXIT_OK, EXIT_FAIL, EXIT_ERROR = 0, 1, 2
+#: which detectors propose claims (``--detector``)
+DETECTORS = ("both", "rules", "model")
 
 
 class Severity(StrEnum):
@@ -295,6 +297,7 @@ class Document:
     error: ErrorInfo | None = None
     notes: tuple[str, ...] = ()
     pages: tuple[int, ...] = ()  # PDF: the character offset where each page starts
+    fields: tuple[tuple[str, str], ...] = ()  # CSV/JSONL: the record's other columns
 
 
 @dataclass(frozen=True)
@@ -312,6 +315,7 @@ class DocumentReport:
     stats: Stats = field(default_factory=Stats)
     error: ErrorInfo | None = None
     notes: tuple[str, ...] = ()  # e.g. "line and column refer to the text extracted from HTML"
+    fields: tuple[tuple[str, str], ...] = ()  # CSV/JSONL: the record's other columns
     text: str = field(default="", repr=False, compare=False)  # the checked text, for renderers
 
     @property
@@ -319,10 +323,11 @@ class DocumentReport:
         return tuple(f for f in self.findings if f.counted)
 
     @classmethod
-    def failed(cls, source: str, error: ErrorInfo, notes: tuple[str, ...] = ()) -> DocumentReport:
+    def failed(cls, source: str, error: ErrorInfo, notes: tuple[str, ...] = (),
+               fields: tuple[tuple[str, str], ...] = ()) -> DocumentReport:
         """The report of an input that could not be checked."""
         return cls(source, None, None, f"Could not check this input: {error.message}",
-                   error=error, notes=notes)
+                   error=error, notes=notes, fields=fields)
 
     def fails(self, fail_under: int, fail_on: Severity | None = None) -> bool:
         """Does this document cross the failure threshold (score below, or a counted flag of
@@ -344,6 +349,7 @@ class DocumentReport:
             "arithmetic": [a.to_dict() for a in self.arithmetic],
             "stats": self.stats.to_dict(),
             "notes": list(self.notes),
+            "fields": dict(self.fields),
             "error": self.error.to_dict() if self.error else None,
         }
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from ..errors import RuleFileError, UsageError
+from ..errors import RuleFileError
 from ..ruleset.schema import CATEGORIES, parse_examples, parse_sources
 from ..ruleset.yamlio import LINE, load_yaml
 from ..types import Kind, Rule, Severity
@@ -77,11 +77,3 @@ def _class(item: Any, file: str) -> Rule:
                 examples_flag=flag, examples_pass=passes, weight=weight, file=file,
                 line=line or 0)
 
-
-def find_rule(wanted: str, ruleset: Any) -> Rule:
-    """A rule of ``ruleset`` or a class, by id (CURE001, RF-CURE) or name (cure.guaranteed)."""
-    wanted = wanted.strip()
-    for rule in (*ruleset.rules, *load_classes().values()):
-        if wanted.upper() == rule.id or wanted.lower() == rule.name:
-            return rule
-    raise UsageError(f"no rule {wanted!r}; see 'claimcheck rules list'")

@@ -1,9 +1,10 @@
 """Inputs -> ``Document``s: stdin, files, folders, URLs; HTML, PDF, CSV and JSONL reduced to text.
 
 ``iter_documents`` expands what the user named, lazily and in a stable order: ``files`` reads
-one file or blob (``decode``, ``html``, ``pdf``), ``records`` streams CSV/JSONL rows, ``walk``
-scans folders, ``fetch`` gets URLs. A document that cannot be read becomes a ``Document`` with
-``error`` set, so a batch reports it and goes on. Nothing here knows about rules or spaCy.
+one file or blob (``decode``, ``html``, ``pdf``), ``records`` streams CSV/JSONL rows, ``warc``
+the pages of web archives (WARC/ARC), ``walk`` scans folders, ``fetch`` gets URLs. A document
+that cannot be read becomes a ``Document`` with ``error`` set, so a batch reports it and goes
+on. Nothing here knows about rules or spaCy.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,6 +47,8 @@ class InputOptions:
     exclude: tuple[str, ...] = ()  # folder scan: leave out paths matching these globs
     max_bytes: int = DEFAULT_MAX_BYTES
     timeout: float = 15.0  # URLs: seconds
+    #: URLs: called with each URL before it is requested, redirects too (fetch.refuse_private)
+    url_guard: Callable[[str], None] | None = None
 
 
 @dataclass
@@ -92,7 +95,7 @@ def _iter(inputs: list[str], options: InputOptions, fmt: str,
         elif Path(item).is_dir():
             docs = _folder_documents(Path(item), options, skipped)
         else:
-            docs = _path_documents(Path(item), options, fmt)
+            docs = _path_documents(Path(item), options, fmt, skipped)
         try:
             yield from docs
         except Exception as exc:  # noqa: BLE001 - a reader's bug must not end the whole batch
@@ -130,8 +133,14 @@ def _stdin_documents(options: InputOptions, fmt: str) -> Iterator[Document]:
     yield from_bytes(raw, "<stdin>", "sniff" if fmt == "auto" else fmt, options.max_bytes)
 
 
-def _path_documents(path: Path, options: InputOptions, fmt: str) -> Iterator[Document]:
+def _path_documents(path: Path, options: InputOptions, fmt: str,
+                    skipped: dict[str, int] | None = None) -> Iterator[Document]:
     kind = (kind_from_suffix(path) or "sniff") if fmt == "auto" else fmt
+    if kind == "warc":  # a web archive: one document per page, streamed
+        from .warc import iter_archive
+
+        yield from iter_archive(path, options.max_bytes, skipped if skipped is not None else {})
+        return
     if kind not in ("csv", "jsonl"):
         yield read_file(path, options.max_bytes, kind=kind)
         return
@@ -157,7 +166,7 @@ def _folder_documents(root: Path, options: InputOptions,
         if isinstance(item, Document):
             yield item
             continue
-        docs = _path_documents(item, options, "auto")
+        docs = _path_documents(item, options, "auto", skipped)
         if item.suffix.lower() == ".csv":
             # a spreadsheet of notes beside the ads is not an input: count it, don't fail on it
             first = next(docs, None)
@@ -176,7 +185,7 @@ def _url_documents(url: str, options: InputOptions, fmt: str) -> Iterator[Docume
 
     try:
         response = fetch(url, timeout=options.timeout, max_bytes=options.max_bytes,
-                         user_agent=f"claimcheck/{__version__}")
+                         user_agent=f"claimcheck/{__version__}", guard=options.url_guard)
     except FetchError as exc:
         yield Document(url, error=ErrorInfo(exc.type, exc.message))
         return

@@ -3,17 +3,20 @@
 Limits, so a bad server cannot hang or flood a batch: ``timeout`` seconds for the whole fetch
 (and for each socket wait), at most ``max_bytes`` read, at most ``MAX_REDIRECTS`` redirects,
 http and https only. Every failure is a ``FetchError`` with an error type and one plain line;
-``ingest`` turns it into that URL's error record.
+``ingest`` turns it into that URL's error record. A ``guard`` (such as ``refuse_private``, which
+``claimcheck serve`` uses) sees every URL before it is requested, the first and each redirect.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import ssl
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
 from http.client import HTTPException, responses
@@ -60,14 +63,20 @@ def _opener() -> urllib.request.OpenerDirector:
     return urllib.request.build_opener(_NoRedirects)
 
 
-def fetch(url: str, *, timeout: float, max_bytes: int, user_agent: str = "claimcheck") -> Response:
-    """GET a URL, following up to ``MAX_REDIRECTS`` redirects; raise ``FetchError`` on failure."""
+def fetch(url: str, *, timeout: float, max_bytes: int, user_agent: str = "claimcheck",
+          guard: Callable[[str], None] | None = None) -> Response:
+    """GET a URL, following up to ``MAX_REDIRECTS`` redirects; raise ``FetchError`` on failure.
+
+    ``guard(url)`` is called before each request (every redirect hop) and may raise
+    ``FetchError`` to refuse it."""
     deadline = time.monotonic() + timeout
     opener = _opener()
     seen = [url]
     current = url
     while True:
         _check_scheme(current)
+        if guard is not None:
+            guard(current)
         request = urllib.request.Request(current, headers={
             "User-Agent": user_agent,
             "Accept": "text/html,application/xhtml+xml,text/plain;q=0.9,text/*;q=0.8,*/*;q=0.5",
@@ -185,3 +194,26 @@ def _fetch_error(exc: BaseException, url: str, timeout: float) -> FetchError:
         return FetchError("fetch", f"cannot connect to {host}: {reason.strerror}")
     text = " ".join(str(reason).split()) or type(reason).__name__
     return FetchError("fetch", f"fetching failed: {text}")
+
+
+def refuse_private(url: str) -> None:
+    """A ``fetch`` guard: refuse a host that is, or resolves to, a loopback, private, link-local
+    or other non-public address (this machine, the local network, cloud metadata services)."""
+    host = urllib.parse.urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError):
+        return  # the fetch itself then reports the failed lookup in its own words
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+            address = address.ipv4_mapped
+        if address.is_global and not address.is_multicast:
+            continue
+        what = ("a loopback address (this machine)" if address.is_loopback
+                else "a link-local address" if address.is_link_local
+                else "a private network address" if address.is_private
+                else "not a public address")
+        shown = host if host == str(address) else f"{host} ({address})"
+        raise FetchError("url", f"refused to fetch {shown}: it is {what}; only public "
+                         "addresses are fetched here")

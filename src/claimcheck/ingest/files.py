@@ -16,8 +16,11 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 HTML_SUFFIXES = {".html", ".htm"}
 RECORD_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl"}
 PDF_SUFFIXES = {".pdf"}
+#: web archives, one document per page (warc.py); a scan matches the double suffixes whole
+ARCHIVE_SUFFIXES = {".warc", ".warc.gz", ".arc", ".arc.gz"}
 #: what a folder scan takes; other files are counted as skipped
-SCAN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | set(RECORD_SUFFIXES) | PDF_SUFFIXES
+SCAN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | set(RECORD_SUFFIXES) | PDF_SUFFIXES \
+    | ARCHIVE_SUFFIXES
 INPUT_FORMATS = ("auto", "text", "html", "csv", "jsonl", "pdf")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -90,7 +93,7 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, kind: str | Non
     source = str(path)
     if kind is None:
         kind = kind_from_suffix(path) or "sniff"
-        kind = "text" if kind in ("csv", "jsonl") else kind
+        kind = "text" if kind in ("csv", "jsonl") else "sniff" if kind == "warc" else kind
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -103,6 +106,8 @@ def read_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, *, kind: str | Non
 
 
 def kind_from_suffix(path: Path) -> str | None:
+    if path.name.lower().endswith(tuple(ARCHIVE_SUFFIXES)):
+        return "warc"  # WARC or ARC, plain or gzipped: warcio tells them apart
     suffix = path.suffix.lower()
     if suffix in HTML_SUFFIXES:
         return "html"

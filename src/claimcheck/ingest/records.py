@@ -3,7 +3,8 @@
 ``source`` is ``FILE:ID`` when the row has a non-empty id field, else ``FILE:row N`` (N is the
 1-based data row for CSV and the line number for JSONL). A bad row becomes an error record for
 that row and the rest go on; a CSV without the text column is one error record for the file.
-``max_bytes`` limits each cell or line, not the file, so a large batch can be streamed.
+``max_bytes`` limits each cell or line, not the file, so a large batch can be streamed. The
+row's other columns (advertiser, date, URL...) travel with it as ``fields``.
 """
 
 from __future__ import annotations
@@ -148,7 +149,11 @@ def _csv_rows(text: IO[str], source: str, text_field: str, id_field: str,
                     f"the header has {len(header)}")))
                 continue
             ident = row[id_col] if id_col is not None else None
-            yield Document(_row_source(source, ident, row_no), row[col], notes=notes)
+            fields = tuple((h, no_surrogates(v)) for i, (h, v) in enumerate(zip(header, row,
+                                                                                strict=True))
+                           if i != col and h)
+            yield Document(_row_source(source, ident, row_no), row[col], notes=notes,
+                           fields=fields)
         if not row_no:
             yield Document(source, error=ErrorInfo("csv", "the file has a header but no rows"))
     except UnicodeDecodeError as exc:
@@ -240,7 +245,17 @@ def _jsonl_document(line: str, line_no: int, source: str, text_field: str, id_fi
         return Document(_row_source(source, ident, line_no), error=ErrorInfo(
             "jsonl", f"line {line_no}: '{text_field}' is a JSON {_json_kind(value)}, "
             "not a string"))
-    return Document(_row_source(source, ident, line_no), no_surrogates(value), notes=notes)
+    fields = tuple((no_surrogates(str(k)), _field_text(v)) for k, v in obj.items()
+                   if k != text_field)
+    return Document(_row_source(source, ident, line_no), no_surrogates(value), notes=notes,
+                    fields=fields)
+
+
+def _field_text(value: Any) -> str:
+    """A record's other value as text for a report (JSON for lists and objects)."""
+    if isinstance(value, str):
+        return no_surrogates(value)
+    return no_surrogates(json.dumps(value, ensure_ascii=False))
 
 
 def _json_kind(value: Any) -> str:

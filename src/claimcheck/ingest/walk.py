@@ -119,7 +119,7 @@ def _walk_dir(folder: Path, rel: str, filters: Filters, suffixes: set[str],
             yield from _walk_dir(path, entry_rel + "/", filters, suffixes, skipped,
                                  ancestors + [key])
             continue
-        suffix = os.path.splitext(entry.name)[1].lower()
+        suffix = scan_suffix(entry.name, suffixes)
         if filters.excluded(entry_rel, entry.name, False):
             continue
         if not filters.included(entry_rel, entry.name):
@@ -135,6 +135,15 @@ def _walk_dir(folder: Path, rel: str, filters: Filters, suffixes: set[str],
             _count(skipped, "(special file)")
             continue
         yield path
+
+
+def scan_suffix(name: str, suffixes: set[str]) -> str:
+    """A file's suffix as a scan sees it: the last one, or the last two when the scan takes
+    them together (``crawl.warc.gz`` is ``.warc.gz``, ``notes.tar.gz`` is ``.gz``)."""
+    lower = name.lower()
+    last = os.path.splitext(lower)[1]
+    double = os.path.splitext(lower[: len(lower) - len(last)])[1] + last
+    return double if last and double in suffixes else last
 
 
 def _count(skipped: dict[str, int], key: str) -> None:

@@ -22,7 +22,9 @@ class RenderContext:
     rules_version: str
     model_version: str = ""
     color: bool | None = None  # None: colour only on a terminal (and never with NO_COLOR)
-    summary_only: bool = False  # csv: one row per document
+    summary_only: bool = False  # text, csv, markdown: the ranked summary only
+    to_file: bool = False  # written to a file named with -o (csv: with a byte-order mark)
+    keep_fields: tuple[str, ...] = ()  # csv: input record columns written next to each row
 
 
 class Renderer(Protocol):
@@ -79,6 +81,25 @@ FORMATS: dict[str, str] = {
     "sarif": "sarif:SarifRenderer",
     "github": "github:GithubRenderer",
 }
+
+
+#: formats that have a summary-only form (--summary-only)
+SUMMARY_FORMATS = ("text", "csv", "markdown")
+#: the format an output file's extension asks for (-o report.html)
+EXTENSIONS = {".txt": "text", ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl",
+              ".csv": "csv", ".md": "markdown", ".markdown": "markdown", ".html": "html",
+              ".htm": "html", ".sarif": "sarif"}
+
+
+def format_for(explicit: str | None, output: str | None) -> str:
+    """The output format: the one asked for, else the output file's extension, else text
+    (as ruff and yamllint do, piping a report does not change its format)."""
+    if explicit:
+        return explicit
+    if output:
+        suffix = output.lower()[output.rfind("."):] if "." in output else ""
+        return EXTENSIONS.get(suffix, "text")
+    return "text"
 
 
 def make_renderer(fmt: str, stream: TextIO, context: RenderContext) -> Renderer:

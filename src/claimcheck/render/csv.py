@@ -12,10 +12,12 @@ filled in. With ``--summary-only`` there is one row per document::
 
     source, score, grade, verdict, red_flags, mentioned, good_signs, missing, words, error
 
-Rows come in input order and are written as each document finishes.
+Finding rows come in input order and are written as each document finishes; summary rows
+are ranked by score, lowest (most worrying) first, and written at the end.
 
-The file is UTF-8 and starts with a byte-order mark (BOM, ``U+FEFF``): without it Excel takes
-the file for the local 8-bit code page and mangles curly quotes and accents. Python's
+Written to a file (``-o``), the CSV is UTF-8 and starts with a byte-order mark (BOM,
+``U+FEFF``): without it Excel takes the file for the local 8-bit code page and mangles curly
+quotes and accents. On standard output there is no BOM (a pipe is read by programs). Python's
 ``csv`` module and pandas read it with ``encoding="utf-8-sig"``. Rows end with CRLF (RFC 4180).
 
 Spreadsheets run a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and the
@@ -26,11 +28,12 @@ quoted text comes from web pages anyone can write, so such text cells get a lead
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from typing import TextIO
 
 from ..types import DocumentReport, Finding, Report
 from . import RenderContext
-from .common import points
+from .common import points, ranked
 
 BOM = "\ufeff"
 FINDING_COLUMNS = ("source", "score", "grade", "rule", "name", "category", "severity", "context",
@@ -79,27 +82,42 @@ def summary_row(doc: DocumentReport) -> list[str]:
 
 
 class CsvRenderer:
-    """CSV rows as each document finishes; the header (after the BOM) comes first."""
+    """CSV rows as each document finishes; the header (after the BOM) comes first. Columns
+    named by ``--keep-fields`` follow ``source``, filled from each CSV/JSONL input record."""
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         self.stream = stream
         self.summary_only = context.summary_only
+        self.keep = context.keep_fields
+        self.bom = context.to_file
         self.writer = csv.writer(stream, lineterminator="\r\n")
         self.started = False
 
     def _start(self) -> None:
         if not self.started:
             self.started = True
-            self.stream.write(BOM)
-            self.writer.writerow(SUMMARY_COLUMNS if self.summary_only else FINDING_COLUMNS)
+            if self.bom:
+                self.stream.write(BOM)
+            columns = SUMMARY_COLUMNS if self.summary_only else FINDING_COLUMNS
+            self.writer.writerow(self._kept(list(columns), self.keep))
+
+    def _kept(self, row: list[str], values: Iterable[str]) -> list[str]:
+        return row[:1] + list(values) + row[1:] if self.keep else row
+
+    def _values(self, doc: DocumentReport) -> list[str]:
+        fields = dict(doc.fields)
+        return [safe(fields.get(name, "")) for name in self.keep]
 
     def document(self, doc: DocumentReport) -> None:
-        self._start()
         if self.summary_only:
-            self.writer.writerow(summary_row(doc))
-        else:
-            self.writer.writerows(finding_rows(doc))
+            return  # the summary is ranked: written when every document is in
+        self._start()
+        values = self._values(doc)
+        self.writer.writerows(self._kept(row, values) for row in finding_rows(doc))
         self.stream.flush()
 
     def finish(self, report: Report) -> None:
         self._start()
+        if self.summary_only:
+            self.writer.writerows(self._kept(summary_row(d), self._values(d))
+                                  for d in ranked(report.documents))

@@ -22,7 +22,16 @@ from html import escape
 
 from ..types import DocumentReport, Finding, Report, Signal
 from . import WholeRunRenderer
-from .common import flat, points, ranked, split_quote, step_points
+from .common import (
+    flat,
+    most_serious,
+    plain_names,
+    points,
+    ranked,
+    split_quote,
+    step_points,
+    step_text,
+)
 from .html_assets import CSP, CSS, JS
 
 # characters that may not appear in HTML text; replaced one for one so offsets still hold
@@ -106,7 +115,8 @@ def _spans(doc: DocumentReport, n: int) -> list[Span]:
                   f"d{n}-f{i}", _finding_title(f), f.severity.value)
              for i, f in enumerate(doc.findings, 1)]
     spans += [Span(s.start, s.end, "signal", s.rule, f"d{n}-s{i}",
-                   f"Good sign {s.rule} {s.name} (+{points(s.weight)} points). Click for details.")
+                   f"Good sign {s.rule}: {s.message or s.name} (+{points(s.weight)} points). "
+                   "Click for details.")
               for i, s in enumerate(doc.signals, 1)]
     # a report built without its text (by hand, say) gets cards but no highlights
     return [s for s in spans if s.end <= len(doc.text)]
@@ -125,7 +135,7 @@ def _badge(doc: DocumentReport) -> str:
             f'<span class="of">/100</span><span class="grade">{esc(doc.grade or "")}</span></span>')
 
 
-def _finding_card(f: Finding, card: str) -> str:
+def _finding_card(f: Finding, card: str, opened: bool = False) -> str:
     kind = "counted" if f.counted else "mentioned"
     if f.counted:
         label = f'<span class="sev">{f.severity.value}</span>'
@@ -134,7 +144,8 @@ def _finding_card(f: Finding, card: str) -> str:
     cue = f"; cue “{esc(flat(f.cue_words))}”" if f.cue_words else ""
     how = (f"took off {points(f.weight)} points" if f.counted
            else f"not the writer's claim ({esc(f.context)}{cue}): no points off")
-    return (f'<details class="card {kind} sev-{f.severity.value}" id="{card}">'
+    return (f'<details class="card {kind} sev-{f.severity.value}" id="{card}"'
+            f'{" open" if opened else ""}>'
             f"<summary>{label} {esc(flat(f.message))}</summary>{_quote(f)}"
             f'<p class="where">{esc(f.rule)} {esc(f.name)} · line {f.line}, column {f.column} · '
             f'{how} · <a href="#{card}-hl">show in the text</a></p>'
@@ -144,7 +155,7 @@ def _finding_card(f: Finding, card: str) -> str:
 
 def _signal_card(s: Signal, card: str) -> str:
     return (f'<details class="card signal" id="{card}"><summary><span class="sev">good</span> '
-            f"{esc(s.name)}</summary>{_quote(s)}"
+            f"{esc(s.message or s.name)}</summary>{_quote(s)}"
             f'<p class="where">{esc(s.rule)} · line {s.line}, column {s.column} · '
             f'adds up to {points(s.weight)} points · <a href="#{card}-hl">show in the text</a>'
             "</p></details>")
@@ -152,10 +163,13 @@ def _signal_card(s: Signal, card: str) -> str:
 
 def _arithmetic(doc: DocumentReport) -> str:
     rows = []
+    names = plain_names(doc)
     for step in doc.arithmetic:
         cls = ' class="total"' if step.label == "score" else ""
-        rows.append(f'<tr{cls}><td class="num">{step_points(step)}</td><td>{esc(step.label)}</td>'
-                    f"<td>{esc(step.detail)}</td></tr>")
+        what, detail = (step.label, step.detail) if step.label in ("start", "score") \
+            else step_text(step, names)
+        rows.append(f'<tr{cls}><td class="num">{step_points(step)}</td><td>{esc(what)}</td>'
+                    f"<td>{esc(detail)}</td></tr>")
     return ('<table class="arith"><thead><tr><th>points</th><th>step</th><th>detail</th></tr>'
             f"</thead><tbody>{''.join(rows)}</tbody></table>")
 
@@ -164,8 +178,11 @@ def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def render_document(doc: DocumentReport, n: int, batch: bool) -> str:
-    """One document's ``<section>``."""
+def render_document(doc: DocumentReport, n: int, batch: bool, *, text_last: bool = False,
+                    open_flags: bool = False) -> str:
+    """One document's ``<section>``; ``text_last`` puts the marked text after the explanations
+    (the reading order of ``claimcheck serve``'s answer page), ``open_flags`` opens the red
+    flags' cards."""
     top = '<a class="top-link" href="#index">back to the index</a>' if batch else ""
     out = [f'<section class="doc" id="doc-{n}"><div class="doc-head">{_badge(doc)}'
            f"<h2>{esc(doc.source)}</h2>{top}</div>"]
@@ -180,31 +197,51 @@ def render_document(doc: DocumentReport, n: int, batch: bool) -> str:
     out.append(f'<p class="counts">{_count(len(counted), "red flag")} · {len(mentioned)} '
                f"mentioned, not claimed · {_count(len(doc.signals), 'good sign')} · "
                f"{len(doc.missing)} missing · {_count(doc.stats.words, 'word')}</p>")
-    out.append('<div class="cols"><div class="text-col"><h3>The text</h3><p class="legend">'
-               '<span class="key-counted">red flag</span><span class="key-mentioned">mentioned,'
-               ' not claimed</span><span class="key-signal">good sign</span> Hover a marked '
-               "passage for a summary, click it for the explanation.</p>"
-               f'<div class="text">{highlight(doc.text, _spans(doc, n))}</div></div>'
-               '<div class="side-col"><p class="toolbar"><button type="button" data-open="1">'
-               'open all explanations</button> <button type="button" data-open="0">close all'
-               "</button></p>")
-    out.append(f"<h3>Red flags ({len(counted)})</h3>")
-    out += [_finding_card(f, f"d{n}-f{i}") for i, f in counted] or ["<p>None found.</p>"]
+    text_col = ('<div class="text-col"><h3>The text</h3><p class="legend">'
+                '<span class="key-counted">red flag</span><span class="key-mentioned">mentioned,'
+                ' not claimed</span><span class="key-signal">good sign</span> Hover a marked '
+                "passage for a summary, click it for the explanation.</p>"
+                f'<div class="text">{_quiet_markdown(highlight(doc.text, _spans(doc, n)))}'
+                "</div></div>")
+    side = ['<div class="side-col"><p class="toolbar"><button type="button" data-open="1">'
+            'open all explanations</button> <button type="button" data-open="0">close all'
+            "</button></p>"]
+    side.append(f"<h3>Red flags ({len(counted)})</h3>")
+    serious = {id(f) for f in most_serious(doc)}  # their explanations are open to start with
+    side += [_finding_card(f, f"d{n}-f{i}", open_flags or id(f) in serious)
+             for i, f in counted] or ["<p>None found.</p>"]
     if mentioned:
-        out.append(f"<h3>Mentioned, not claimed ({len(mentioned)})</h3>"
-                   '<p class="meta">Warned against, denied, asked or quoted: these do not lower '
-                   "the score.</p>")
-        out += [_finding_card(f, f"d{n}-f{i}") for i, f in mentioned]
+        side.append(f"<h3>Mentioned, not claimed ({len(mentioned)})</h3>"
+                    '<p class="meta">Warned against, denied, asked or quoted: these do not lower '
+                    "the score.</p>")
+        side += [_finding_card(f, f"d{n}-f{i}") for i, f in mentioned]
     if doc.missing:
-        out.append(f'<h3>Missing information ({len(doc.missing)})</h3><ul class="missing">')
-        out += [f"<li><b>{esc(m.message)}</b> (-{points(m.weight)} points) {esc(m.why)} "
-                f"<i>What to ask:</i> {esc(m.ask)}</li>" for m in doc.missing]
-        out.append("</ul>")
-    out.append(f"<h3>Good signs ({len(doc.signals)})</h3>")
-    out += [_signal_card(s, f"d{n}-s{i}") for i, s in enumerate(doc.signals, 1)] or [
+        side.append(f'<h3>Missing information ({len(doc.missing)})</h3><ul class="missing">')
+        side += [f"<li><b>{esc(m.message)}</b> (-{points(m.weight)} points) {esc(m.why)} "
+                 f"<i>What to ask:</i> {esc(m.ask)}</li>" for m in doc.missing]
+        side.append("</ul>")
+    side.append(f"<h3>Good signs ({len(doc.signals)})</h3>")
+    side += [_signal_card(s, f"d{n}-s{i}") for i, s in enumerate(doc.signals, 1)] or [
         "<p>None found.</p>"]
-    out.append(f"<h3>How the score was computed</h3>{_arithmetic(doc)}</div></div></section>")
+    side.append(f"<h3>How the score was computed</h3>{_arithmetic(doc)}</div>")
+    side_col = "".join(side)
+    if text_last:
+        out.append(f'<div class="cols text-last">{side_col}{text_col}</div></section>')
+    else:
+        out.append(f'<div class="cols">{text_col}{side_col}</div></section>')
     return "".join(out)
+
+
+#: Markdown syntax at the start of a line (a heading, bullet or quote marker) of the shown text
+_MD_LINE = re.compile(r"(^|\n)(#{1,6} |> )")
+_MD_EMPHASIS = re.compile(r"\*\*|__")
+
+
+def _quiet_markdown(html: str) -> str:
+    """The shown text with Markdown markers hidden (kept in the page, so offsets still hold):
+    a Markdown input reads as prose, not as '## What to expect'."""
+    html = _MD_LINE.sub(lambda m: f'{m.group(1)}<span class="md">{m.group(2)}</span>', html)
+    return _MD_EMPHASIS.sub(lambda m: f'<span class="md">{m.group(0)}</span>', html)
 
 
 def render_index(report: Report, numbers: dict[int, int]) -> str:
@@ -216,8 +253,10 @@ def render_index(report: Report, numbers: dict[int, int]) -> str:
         rows.append(f'<tr><td class="num">{rank}</td><td>{_badge(d)}</td>'
                     f'<td class="num">{flags}</td>'
                     f'<td><a href="#doc-{numbers[id(d)]}">{esc(d.source)}</a>{why}</td></tr>')
+    failed = {0: "every input checked", 1: "1 input could not be checked"}.get(
+        report.errors, f"{report.errors} inputs could not be checked")
     mean = ("" if report.mean_score is None
-            else f"; mean score {points(report.mean_score)}, {report.errors} input(s) failed")
+            else f"; mean score {points(report.mean_score)}, {failed}")
     return (f'<nav class="index" id="index"><h2>{len(report.documents)} documents ranked by '
             f"score, lowest first{mean}</h2><table><thead><tr><th>rank</th><th>score</th>"
             "<th>red flags</th><th>source</th></tr></thead><tbody>"
@@ -232,19 +271,27 @@ def render_page(report: Report) -> str:
     title = f"{len(docs)} documents" if batch else (docs[0].source if docs else "no documents")
     body = [render_index(report, numbers)] if batch else []
     body += [render_document(d, n, batch) for n, d in enumerate(docs, 1)]
+    header = ("<header><h1>claimcheck report</h1>"
+              f'<p class="meta">claimcheck {esc(report.tool_version)}, rules '
+              f"{esc(report.rules_version)}</p><p class=\"disclaimer\">A reading aid, not medical "
+              "or legal advice. Red flags are claims that careful doctors and regulators treat as "
+              "warning signs.</p></header>\n")
+    return page(f"claimcheck report: {title}", header + "\n".join(body))
+
+
+def page(title: str, body: str, *, csp: str = CSP, css: str = "") -> str:
+    """A whole page around ``body``: the report's head (CSP, viewport, styles) and its script.
+
+    ``claimcheck serve`` builds its pages with this too, adding its own ``css`` and ``csp``.
+    """
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="claimcheck">\n'
-        f"<title>claimcheck report: {esc(title)}</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body>\n<main>\n<header><h1>claimcheck report</h1>"
-        f'<p class="meta">claimcheck {esc(report.tool_version)}, rules '
-        f"{esc(report.rules_version)}</p><p class=\"disclaimer\">A reading aid, not medical or "
-        "legal advice. Red flags are claims that careful doctors and regulators treat as "
-        "warning signs.</p></header>\n"
-        + "\n".join(body)
-        + f"\n</main>\n<script>{JS}</script>\n</body>\n</html>\n"
+        f"<title>{esc(title)}</title>\n<style>{CSS}{css}</style>\n</head>\n"
+        f"<body>\n<main>\n{body}"
+        f"\n</main>\n<script>{JS}</script>\n</body>\n</html>\n"
     )
 
 

@@ -36,8 +36,14 @@ h3 { font-size: 1.02rem; margin: 1.2rem 0 .4rem; }
 .grade-error { background: #616161; }
 .verdict { font-size: 1.08rem; font-weight: 600; margin: .6rem 0 .2rem; }
 .error { color: var(--red); font-weight: 600; }
-.cols { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem; }
-@media (max-width: 900px) { .cols { grid-template-columns: 1fr; } }
+.cols { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1.5rem;
+  align-items: start; }
+/* the text stays in view beside a long column of explanations */
+.text-col { position: sticky; top: .5rem; max-height: calc(100vh - 1rem); overflow-y: auto; }
+@media (max-width: 900px) { .cols { grid-template-columns: 1fr; }
+  .text-col { position: static; max-height: none; overflow: visible; } }
+.md { display: none; }
+td, th, .card, .where, summary { overflow-wrap: anywhere; }
 .text { white-space: pre-wrap; overflow-wrap: anywhere; background: #fcfcfd;
   border: 1px solid var(--line); border-radius: 8px; padding: .8rem 1rem; line-height: 1.7; }
 .legend { font-size: .85rem; color: #555; margin: 0 0 .5rem; }

@@ -14,7 +14,7 @@ from typing import TextIO
 
 from ..types import DocumentReport, Finding, Report, Signal
 from . import RenderContext
-from .common import flat, points, ranked, split_quote, step_points
+from .common import flat, plain_names, points, ranked, split_quote, step_points, step_text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -74,13 +74,16 @@ def render_document(doc: DocumentReport) -> str:
     if doc.signals:
         out += [f"### Good signs ({len(doc.signals)})", ""]
         for s in doc.signals:
-            out.append(f"- {escape(s.name)} ({s.rule}, line {s.line}): {quote(s)}")
+            out.append(f"- {escape(s.message or s.name)} ({s.rule}, line {s.line}): {quote(s)}")
         out.append("")
     out += ["### How the score was computed", "", "| points | step | detail |",
             "| ---: | --- | --- |"]
+    names = plain_names(doc)
     for step in doc.arithmetic:
         value = f"**{step_points(step)}**" if step.label == "score" else step_points(step)
-        out.append(f"| {value} | {escape(step.label)} | {escape(step.detail)} |")
+        what, detail = (step.label, step.detail) if step.label in ("start", "score") \
+            else step_text(step, names)
+        out.append(f"| {value} | {escape(what)} | {escape(detail)} |")
     out.append("")
     return "\n".join(out) + "\n"
 
@@ -98,12 +101,15 @@ def render_summary(report: Report) -> str:
                        f"{escape(d.source)} |")
     out.append("")
     if report.mean_score is not None:
-        out += [f"Mean score {points(report.mean_score)}; {report.errors} input(s) failed.", ""]
+        failed = {0: "every input was checked", 1: "1 input could not be checked"}.get(
+            report.errors, f"{report.errors} inputs could not be checked")
+        out += [f"Mean score {points(report.mean_score)}; {failed}.", ""]
     return "\n".join(out) + "\n"
 
 
 class MarkdownRenderer:
-    """A title, each document as it finishes, the ranked summary for a batch."""
+    """A title, each document as it finishes, the ranked summary for a batch (with
+    ``--summary-only``, just the summary)."""
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         self.stream = stream
@@ -119,10 +125,11 @@ class MarkdownRenderer:
 
     def document(self, doc: DocumentReport) -> None:
         self._start()
-        self.stream.write(render_document(doc))
+        if not self.context.summary_only:
+            self.stream.write(render_document(doc))
         self.stream.flush()
 
     def finish(self, report: Report) -> None:
         self._start()
-        if len(report.documents) > 1:
+        if len(report.documents) > 1 or self.context.summary_only:
             self.stream.write(render_summary(report))

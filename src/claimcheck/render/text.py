@@ -81,7 +81,7 @@ def make_console(stream: TextIO, color: bool | None = None) -> Console:
     text is not wrapped and trailing spaces are dropped."""
     terminal = stream.isatty() if hasattr(stream, "isatty") else False
     return _Console(file=stream if terminal else _Stripped(stream), highlight=False,
-                    soft_wrap=not terminal, emoji=False,
+                    soft_wrap=not terminal, emoji=False, width=None if terminal else 10_000,
                     no_color=None if color is None else not color,
                     force_terminal=color if color else None)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 from ..errors import RuleFileError
@@ -174,6 +176,15 @@ def _counts_in(value: Any, fail) -> tuple[str, ...]:  # type: ignore[no-untyped-
     return tuple(value)
 
 
+@lru_cache(maxsize=1)
+def seed_titles() -> dict[str, str]:
+    """Seed file name -> the article's title and site (data/seeds.yaml), which a reader can
+    look up; the file name alone they cannot open."""
+    text = resources.files("claimcheck").joinpath("data/seeds.yaml").read_text("utf-8")
+    data = load_yaml(text, "claimcheck/data/seeds.yaml", fast=True)
+    return {str(k): str(v) for k, v in (data or {}).items()}
+
+
 def parse_sources(value: Any, fail) -> tuple[Source, ...]:  # type: ignore[no-untyped-def]
     if not isinstance(value, list) or not value:
         raise fail("sources", "a rule must cite at least one source (seed or public document)")
@@ -193,9 +204,10 @@ def parse_sources(value: Any, fail) -> tuple[Source, ...]:  # type: ignore[no-un
         quote = src.get("quote")
         if not isinstance(quote, str) or not quote.strip():
             raise fail("sources.quote", "each source quotes a few words", at)
+        seed = src.get("seed")
         out.append(Source(
-            quote=" ".join(quote.split()), seed=src.get("seed"), url=src.get("url"),
-            title=src.get("title"),
+            quote=" ".join(quote.split()), seed=seed, url=src.get("url"),
+            title=src.get("title") or (seed_titles().get(seed) if seed else None),
         ))
     return tuple(out)
 

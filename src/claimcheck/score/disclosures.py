@@ -37,6 +37,15 @@ class MissingCheck:
     why: str
     ask: str
 
+    @property
+    def summary(self) -> str:
+        return self.message.format(treatment="the treatment")
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "kind": "missing", "summary": self.summary,
+                "why": self.why, "ask": self.ask, "weight": self.weight,
+                "satisfied_by": sorted(self.satisfied_by)}
+
 
 @lru_cache(maxsize=1)
 def load_checks() -> tuple[MissingCheck, ...]:
