@@ -126,3 +126,44 @@ def test_a_careful_or_critical_sentence_does_not(checker, text):
     report = checker.check_text(text)
     counted = [(f.rule, f.context, f.match) for f in report.findings if f.counted]
     assert not counted
+
+
+#: claims in our own words that no phrase rule covers: the claim classifier must find them
+UNCOVERED = [
+    "Our IV drips flush out the toxins that leave you tired and foggy.",
+    "Most of our clients leave their very first session completely pain-free.",
+    "Men who start our protocol get the drive and stamina of their twenties back.",
+    "Our patients walk out of the clinic without their walking sticks.",
+    "Get back to the life you love, without another round of painkillers.",
+    "Our ozone infusions clear hidden infections that your GP never tests for.",
+    "The peptide signals your tendons to rebuild themselves in weeks.",
+    "Weekly NAD+ drips turn back your biological clock.",
+    "Our doctors are trained in Europe in methods that are not yet allowed here.",
+    "Your adjustments restore the nerve flow that your organs need to heal.",
+    "Nine out of ten of our members sleep through the night within a fortnight.",
+]
+#: the same ideas, denied, warned against, reported, asked, hypothetical or accurate
+UNCOVERED_MENTIONS = [
+    "There is no good evidence that IV drips flush out toxins or lift brain fog.",
+    "Be wary of any clinic that promises you will leave your first session pain-free.",
+    ("The company told investors that its chambers lift brain fog for good, but no trial has "
+     "shown it."),
+    "Ask the clinic whether its patients really get the stamina of their twenties back.",
+    "If a clinic says its infusions clear hidden infections, ask which test shows that.",
+    "Testosterone therapy is approved for men with low levels caused by a medical condition.",
+    ("Some small studies suggest peptides may help tendons heal in animals; no human trials "
+     "exist."),
+]
+
+
+@pytest.mark.parametrize("text", UNCOVERED)
+def test_a_claim_no_rule_covers_is_found_by_the_classifier(checker, rules_checker, text):
+    assert not any(f.counted for f in rules_checker.check_text(text).findings)
+    found = [f for f in checker.check_text(text).findings if f.counted]
+    assert found and any(f.detector == "model" for f in found)
+
+
+@pytest.mark.parametrize("text", UNCOVERED_MENTIONS)
+def test_the_classifier_does_not_count_mentions(checker, text):
+    counted = [(f.rule, f.context) for f in checker.check_text(text).findings if f.counted]
+    assert not counted

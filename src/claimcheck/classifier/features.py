@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
 _QUOTES = {"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"', "``": '"', "''": '"'}
 #: punctuation that says something about a sentence (a question, a shout, a figure, a price)
 _KEPT_PUNCT = {"?", "!", "%", "$", "£", "€"}
@@ -22,10 +20,15 @@ _OWN_FORM = {"most", "more", "least", "less", "first", "second", "third", "once"
 
 
 #: words too common to explain a decision by (function words and what every clinic page says)
-PLAIN_WORDS = frozenset(STOP_WORDS) | {
-    "cell", "stem", "treatment", "therapy", "patient", "clinic", "doctor", "our", "your",
-    "people", "body", "health", "session", "many", "most", "much", "more",
-}
+PLAIN_WORDS = frozenset("""
+    a an the and or but if of to in on at by for with from into about as than then so that this
+    these those there here it its it's we our us you your they their them he she his her i me my
+    be is are was were been being have has had do does did can could may might will would shall
+    should must not no nor all any some each every other such more most much many few very just
+    also only own same too what which who whom whose when where why how up down out over under
+    again further once both either neither while because until after before during through
+    cell stem treatment therapy patient clinic doctor people body health session
+    """.split())
 
 
 @lru_cache(maxsize=65536)

@@ -201,7 +201,7 @@ def read_model(data: bytes | Path) -> ClaimModel:
     raw = data if isinstance(data, bytes) else Path(data).read_bytes()
     with numpy.load(io.BytesIO(raw), allow_pickle=False) as z:
         arrays = {name: z[name] for name in _ARRAYS}
-    words = [str(w) for w in arrays["vocab"]]
+    words = arrays["vocab"].tolist()
     return ClaimModel(
         classes=tuple(str(c) for c in arrays["classes"]),
         vocab={w: i for i, w in enumerate(words)},
