@@ -110,10 +110,12 @@ class ClaimModel:
         """Class ``c`` of one sentence with its strongest terms, or None without any."""
         ids, values, first = row
         contrib = values * self.coef[ids, c]
-        order = [k for k in numpy.argsort(-contrib, kind="stable") if contrib[k] > 0]
-        # words a reader can see the point of: n-grams with a content word come first
-        telling = [k for k in order if _telling(grams[first[k]][0])]
-        order = (telling + [k for k in order if k not in telling])[:top]
+        positive = numpy.flatnonzero(contrib > 0)
+        # the strongest few, then words a reader can see the point of (an n-gram with a
+        # content word) before the rest
+        strongest = positive[numpy.argsort(-contrib[positive], kind="stable")][:4 * top].tolist()
+        telling = [k for k in strongest if _telling(grams[first[k]][0])]
+        order = (telling + [k for k in strongest if k not in telling])[:top]
         evidence = tuple(
             Evidence(grams[first[k]][0], grams[first[k]][1], grams[first[k]][2],
                      round(float(contrib[k]), 3))
