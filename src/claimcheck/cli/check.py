@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import ClaimcheckError, UsageError
-from ..ingest import INPUT_FORMATS
+from ..ingest import INPUT_FORMATS, InputOptions
 from ..output import broken_pipe, interrupted
 from ..render import format_for
 from ..types import DETECTORS
@@ -146,20 +146,16 @@ def _settings(ctx: typer.Context, given: dict) -> dict:
     return settings
 
 
-def _run_check(s: dict) -> int:
-    from ..checker import Checker
-    from ..ingest import InputOptions, collect, input_format
-    from ..output import FdWriter, open_output, whole_writes
-    from ..parallel import check_in_order
-    from ..types import Severity
+def _inputs(s: dict) -> tuple[list[str], InputOptions]:
+    """The inputs to read (standard input when none are named) and how to read them."""
+    from ..ingest import input_format
 
-    inputs, output, color = s["inputs"] or [], s["output"], s["color"]
     options = InputOptions(
         input_format=s["input_format"], text_field=s["text_field"], id_field=s["id_field"],
         include=tuple(s["include"] or ()), exclude=tuple(s["exclude"] or ()),
         max_bytes=s["max_bytes"], timeout=float(s["timeout"]))
     input_format(options)  # a bad --input-format fails before spaCy loads
-
+    inputs = list(s["inputs"] or [])
     if not inputs:
         if sys.stdin is None or sys.stdin.closed:
             raise UsageError("no input: give files or folders, or pipe text in")
@@ -167,6 +163,18 @@ def _run_check(s: dict) -> int:
             typer.echo("Paste the clinic's text below, then press Ctrl-D on a new line "
                        "(Ctrl-Z then Enter on Windows).", err=True)
         inputs = ["-"]
+    return inputs, options
+
+
+def _run_check(s: dict) -> int:
+    from ..checker import Checker
+    from ..ingest import collect
+    from ..output import FdWriter, open_output, whole_writes
+    from ..parallel import check_in_order
+    from ..types import Severity
+
+    inputs, options = _inputs(s)
+    output, color = s["output"], s["color"]
     to_file = output not in ("-", "")
     fmt = Format(format_for(s["format"] and s["format"].value, output if to_file else None))
     checker = Checker(_ruleset(s["rules"], s["disable"], s["severity"]), model=s["model"],
