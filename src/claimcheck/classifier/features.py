@@ -8,6 +8,7 @@ token range it came from, which is how a model finding can highlight the words b
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 _QUOTES = {"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"', "``": '"', "''": '"'}
@@ -49,22 +50,35 @@ def token_terms(lemmas: Sequence[str], lowers: Sequence[str]) -> list[str | None
     return [term(lemma, lower) for lemma, lower in zip(lemmas, lowers, strict=True)]
 
 
-def ngrams(terms: Sequence[str | None], start: int, end: int) -> list[tuple[str, int, int]]:
-    """(n-gram, first token, end token) for every 1-3-gram of the terms in [start, end).
+@dataclass(frozen=True, slots=True)
+class Grams:
+    """The 1-3-grams of one sentence's terms: ``texts`` holds the unigrams, then the bigrams,
+    then the trigrams; ``pos`` the token index of each kept term. Left-out tokens are skipped,
+    so "pain-free" reads as "pain free"."""
 
-    Left-out tokens are skipped, so "pain-free" reads as "pain free".
-    """
+    texts: list[str]
+    pos: list[int]
+
+    def span(self, k: int) -> tuple[int, int]:
+        """The token range [start, end) of n-gram ``k``."""
+        n = len(self.pos)
+        size, first = (1, k) if k < n else (2, k - n) if k < 2 * n - 1 else (3, k - 2 * n + 1)
+        return self.pos[first], self.pos[first + size - 1] + 1
+
+
+def grams(terms: Sequence[str | None], start: int, end: int) -> Grams:
+    """Every 1-3-gram of the terms in [start, end)."""
     pos = [i for i in range(start, end) if terms[i] is not None]
     words: list[str] = [terms[i] for i in pos]  # type: ignore[misc]
-    out = [(w, i, i + 1) for w, i in zip(words, pos, strict=True)]
-    if len(words) > 1:
-        out += [(f"{a} {b}", i, j + 1)
-                for a, b, i, j in zip(words, words[1:], pos, pos[1:], strict=False)]
-    if len(words) > 2:
-        out += [(f"{a} {b} {c}", i, j + 1)
-                for a, b, c, i, j in zip(words, words[1:], words[2:], pos, pos[2:],
-                                         strict=False)]
-    return out
+    texts = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    texts += [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    return Grams(texts, pos)
+
+
+def ngrams(terms: Sequence[str | None], start: int, end: int) -> list[tuple[str, int, int]]:
+    """(n-gram, first token, end token) for every 1-3-gram of the terms in [start, end)."""
+    g = grams(terms, start, end)
+    return [(text, *g.span(k)) for k, text in enumerate(g.texts)]
 
 
 def sentence_terms(lemmas: Sequence[str], lowers: Sequence[str], start: int,

@@ -21,7 +21,7 @@ import json
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from typing import Any
 import numpy
 
 from . import MODEL_FILE
-from .features import PLAIN_WORDS, ngrams, token_terms
+from .features import PLAIN_WORDS, Grams, grams, token_terms
 
 #: with the gate open and no class at its threshold, the likeliest class is taken if it reaches
 #: this share of its threshold (below that, the model cannot say which claim it is)
@@ -77,7 +77,7 @@ class ClaimModel:
                       end: int) -> numpy.ndarray:
         """The probability of each class, then of the gate, for tokens [start, end)."""
         terms = token_terms(lemmas, lowers)
-        return self._score([ngrams(terms, start, end)])[0][0]
+        return self._score([grams(terms, start, end)])[0][0]
 
     def predict(self, lemmas: Sequence[str], lowers: Sequence[str], start: int, end: int,
                 top: int = 3) -> list[Prediction]:
@@ -87,8 +87,8 @@ class ClaimModel:
     def predict_many(self, terms: Sequence[str | None], ranges: Sequence[tuple[int, int]],
                      top: int = 3) -> list[list[Prediction]]:
         """``predict`` for many sentences of one text at once (``terms``: its token terms)."""
-        grams = [ngrams(terms, s, e) for s, e in ranges]
-        probs, rows = self._score(grams)
+        sentences = [grams(terms, s, e) for s, e in ranges]
+        probs, rows = self._score(sentences)
         red, n = self.red_classes, len(self.classes)
         above = probs[:, :n] >= self.thresholds[:n]
         gate = probs[:, n] >= self.thresholds[n]
@@ -101,11 +101,11 @@ class ClaimModel:
                 fallback = [best] if probs[k, best] >= FALLBACK * self.thresholds[best] else []
                 chosen = (kinds or fallback) + chosen
             out.append([p for c in chosen
-                        if (p := self._explain(c, probs[k], grams[k], rows[k], top))])
+                        if (p := self._explain(c, probs[k], sentences[k], rows[k], top))])
         return out
 
-    def _explain(self, c: int, probs: numpy.ndarray, grams: list[tuple[str, int, int]],
-                 row: tuple[numpy.ndarray, numpy.ndarray, list[int]],
+    def _explain(self, c: int, probs: numpy.ndarray, sentence: Grams,
+                 row: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray],
                  top: int) -> Prediction | None:
         """Class ``c`` of one sentence with its strongest terms, or None without any."""
         ids, values, first = row
@@ -114,11 +114,11 @@ class ClaimModel:
         # the strongest few, then words a reader can see the point of (an n-gram with a
         # content word) before the rest
         strongest = positive[numpy.argsort(-contrib[positive], kind="stable")][:4 * top].tolist()
-        telling = [k for k in strongest if _telling(grams[first[k]][0])]
+        texts = sentence.texts
+        telling = [k for k in strongest if _telling(texts[first[k]])]
         order = (telling + [k for k in strongest if k not in telling])[:top]
         evidence = tuple(
-            Evidence(grams[first[k]][0], grams[first[k]][1], grams[first[k]][2],
-                     round(float(contrib[k]), 3))
+            Evidence(texts[first[k]], *sentence.span(int(first[k])), round(float(contrib[k]), 3))
             for k in order)
         if not evidence:
             return None
@@ -127,47 +127,41 @@ class ClaimModel:
         return Prediction(self.classes[c], round(float(chance), 3), round(float(probs[c]), 3),
                           evidence)
 
-    @property
+    @cached_property
     def red_classes(self) -> int:
         """How many of ``classes`` are red flags (they come first; good signs follow)."""
         return sum(1 for c in self.classes if c.startswith("RF-"))
 
-    def _score(self, sentences: list[list[tuple[str, int, int]]]):  # type: ignore[no-untyped-def]
+    def _score(self, sentences: list[Grams]):  # type: ignore[no-untyped-def]
         """Probabilities of every head for each sentence (one matrix product for all), and per
-        sentence its known term ids, tf-idf values and the index of each id's first n-gram."""
-        vocab = self.vocab
-        all_ids: list[int] = []
-        all_tf: list[int] = []
-        bounds = [0]
-        firsts = []
-        for grams in sentences:
-            counts: dict[int, int] = {}
-            first: dict[int, int] = {}
-            for k, (gram, _, _) in enumerate(grams):
-                i = vocab.get(gram)
-                if i is not None:
-                    if i in counts:
-                        counts[i] += 1
-                    else:
-                        counts[i] = 1
-                        first[i] = k
-            all_ids.extend(counts)
-            all_tf.extend(counts.values())
-            bounds.append(len(all_ids))
-            firsts.append([first[i] for i in counts])
-        ids = numpy.array(all_ids, dtype=numpy.int64)
-        values = (1.0 + numpy.log(numpy.array(all_tf, dtype=numpy.float32))) * self.idf[ids]
-        starts = numpy.array(bounds[:-1])
-        sizes = numpy.diff(bounds)
+        sentence its known term ids (in order of first use), their tf-idf values and the index
+        of each id's first n-gram."""
+        get = self.vocab.get
+        flat = [get(text, -1) for g in sentences for text in g.texts]
+        sizes = numpy.array([len(g.texts) for g in sentences], dtype=numpy.int64)
+        offsets = numpy.concatenate(([0], numpy.cumsum(sizes)))
+        owner = numpy.repeat(numpy.arange(len(sentences), dtype=numpy.int64), sizes)
+        known = numpy.flatnonzero(numpy.array(flat, dtype=numpy.int64) >= 0)
+        term = numpy.array(flat, dtype=numpy.int64)[known]
+        # each (sentence, term) once: how often it occurs and where it first does
+        _, first, tf = numpy.unique(owner[known] * len(self.vocab) + term, return_index=True,
+                                    return_counts=True)
+        order = numpy.argsort(first, kind="stable")  # sentence by sentence, in order of use
+        at = known[first[order]]
+        ids, tf, who = term[first[order]], tf[order], owner[at]
+        bounds = numpy.searchsorted(who, numpy.arange(len(sentences) + 1))
+        values = (1.0 + numpy.log(tf.astype(numpy.float32))) * self.idf[ids]
         logits = numpy.tile(self.intercept, (len(sentences), 1))
         if len(ids):
-            filled = sizes > 0
-            squares = numpy.add.reduceat(values * values, starts[filled])
-            values /= numpy.repeat(numpy.sqrt(squares), sizes[filled])
+            counts = numpy.diff(bounds)
+            filled = counts > 0
+            squares = numpy.add.reduceat(values * values, bounds[:-1][filled])
+            values /= numpy.repeat(numpy.sqrt(squares), counts[filled])
             logits[filled] += numpy.add.reduceat(values[:, None] * self.coef[ids],
-                                                 starts[filled], axis=0)
-        rows = [(ids[a:b], values[a:b], firsts[k])
-                for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False))]
+                                                 bounds[:-1][filled], axis=0)
+        firsts = at - offsets[who]
+        rows = [(ids[a:b], values[a:b], firsts[a:b])
+                for a, b in zip(bounds.tolist(), bounds[1:].tolist(), strict=False)]
         return _sigmoid(logits), rows
 
     def save(self, path: Path) -> None:
@@ -189,6 +183,7 @@ class ClaimModel:
                 zf.writestr(info, buffer.getvalue())
 
 
+@lru_cache(maxsize=65536)
 def _telling(gram: str) -> bool:
     """Does an n-gram hold a word that says something (not only "our", "the", "cell")?"""
     return any(w not in PLAIN_WORDS and w.isalpha() for w in gram.split())
