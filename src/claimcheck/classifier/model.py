@@ -34,6 +34,8 @@ from .features import PLAIN_WORDS, Grams, grams, token_terms
 #: with the gate open and no class at its threshold, the likeliest class is taken if it reaches
 #: this share of its threshold (below that, the model cannot say which claim it is)
 FALLBACK = 0.5
+#: a text's scored terms: ids, values, first n-gram of each, and each sentence's bounds
+_Scored = tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray]
 _ARRAYS = ("classes", "vocab", "idf", "coef", "intercept", "thresholds", "meta")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
@@ -88,54 +90,72 @@ class ClaimModel:
                      top: int = 3) -> list[list[Prediction]]:
         """``predict`` for many sentences of one text at once (``terms``: its token terms)."""
         sentences = [grams(terms, s, e) for s, e in ranges]
-        probs, rows = self._score(sentences)
+        probs, scored = self._score(sentences)
         red, n = self.red_classes, len(self.classes)
-        above = probs[:, :n] >= self.thresholds[:n]
-        gate = probs[:, n] >= self.thresholds[n]
-        out: list[list[Prediction]] = []
-        for k in range(len(ranges)):
-            chosen = [int(c) + red for c in numpy.flatnonzero(above[k, red:])]  # good signs
-            if gate[k]:  # the gate is open: which kind of claim?
-                kinds = [int(c) for c in numpy.flatnonzero(above[k, :red])]
-                best = int(numpy.argmax(probs[k, :red] / self.thresholds[:red]))
-                fallback = [best] if probs[k, best] >= FALLBACK * self.thresholds[best] else []
-                chosen = (kinds or fallback) + chosen
-            out.append([p for c in chosen
-                        if (p := self._explain(c, probs[k], sentences[k], rows[k], top))])
+        above = (probs[:, :n] >= self.thresholds[:n]).tolist()
+        gate = (probs[:, n] >= self.thresholds[n]).tolist()
+        # with the gate open and no class at its threshold: the likeliest class, if it is close
+        best = numpy.argmax(probs[:, :red] / self.thresholds[:red], axis=1)
+        close = (probs[numpy.arange(len(sentences)), best]
+                 >= FALLBACK * self.thresholds[best]).tolist()
+        pairs: list[tuple[int, int]] = []  # (sentence, class) in report order
+        for k, row in enumerate(above):
+            signs = [c for c in range(red, n) if row[c]]
+            kinds = [c for c in range(red) if row[c]] if gate[k] else []
+            if gate[k] and not kinds and close[k]:
+                kinds = [int(best[k])]
+            pairs.extend((k, c) for c in kinds + signs)
+        out: list[list[Prediction]] = [[] for _ in sentences]
+        for (k, c), strongest in zip(pairs, self._strongest(pairs, scored, 4 * top),
+                                     strict=True):
+            texts = sentences[k].texts
+            # words a reader can see the point of (an n-gram with a content word) first
+            ranked = ([fw for fw in strongest if _telling(texts[fw[0]])]
+                      + [fw for fw in strongest if not _telling(texts[fw[0]])])[:top]
+            if not ranked:
+                continue  # no term speaks for the class: nothing to show, no finding
+            evidence = tuple(Evidence(texts[f], *sentences[k].span(f), round(w, 3))
+                             for f, w in ranked)
+            chance = probs[k, n] if c < red else probs[k, c]
+            out[k].append(Prediction(self.classes[c], round(float(chance), 3),
+                                     round(float(probs[k, c]), 3), evidence))
         return out
 
-    def _explain(self, c: int, probs: numpy.ndarray, sentence: Grams,
-                 row: tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray],
-                 top: int) -> Prediction | None:
-        """Class ``c`` of one sentence with its strongest terms, or None without any."""
-        ids, values, first = row
-        contrib = values * self.coef[ids, c]
-        positive = numpy.flatnonzero(contrib > 0)
-        # the strongest few, then words a reader can see the point of (an n-gram with a
-        # content word) before the rest
-        strongest = positive[numpy.argsort(-contrib[positive], kind="stable")][:4 * top].tolist()
-        texts = sentence.texts
-        telling = [k for k in strongest if _telling(texts[first[k]])]
-        order = (telling + [k for k in strongest if k not in telling])[:top]
-        evidence = tuple(
-            Evidence(texts[first[k]], *sentence.span(int(first[k])), round(float(contrib[k]), 3))
-            for k in order)
-        if not evidence:
-            return None
-        n = len(self.classes)
-        chance = probs[n] if c < self.red_classes else probs[c]
-        return Prediction(self.classes[c], round(float(chance), 3), round(float(probs[c]), 3),
-                          evidence)
+    def _strongest(self, pairs: list[tuple[int, int]], scored: _Scored,
+                   most: int) -> list[list[tuple[int, float]]]:
+        """For each (sentence, class), up to ``most`` terms that pushed the sentence towards
+        the class, strongest first (ties in order of use): (index of the term's first n-gram,
+        contribution). One pass of array operations serves every pair of a text."""
+        if not pairs:
+            return []
+        ids, values, firsts, bounds = scored
+        which = numpy.array(pairs, dtype=numpy.int64).reshape(len(pairs), 2)
+        starts = bounds[which[:, 0]]
+        sizes = bounds[which[:, 0] + 1] - starts
+        pair = numpy.repeat(numpy.arange(len(pairs)), sizes)
+        at = numpy.repeat(starts - numpy.cumsum(sizes) + sizes, sizes) + numpy.arange(len(pair))
+        contrib = values[at] * self.coef[ids[at], which[pair, 1]]
+        order = numpy.lexsort((-contrib, pair))  # pair by pair, strongest first, stable
+        order = order[contrib[order] > 0]
+        pair = pair[order]
+        rank = numpy.arange(len(order)) - numpy.searchsorted(pair, pair)
+        kept = order[rank < most]
+        out: list[list[tuple[int, float]]] = [[] for _ in pairs]
+        for p, f, w in zip(pair[rank < most].tolist(), firsts[at[kept]].tolist(),
+                           contrib[kept].tolist(), strict=True):
+            out[p].append((f, w))
+        return out
 
     @cached_property
     def red_classes(self) -> int:
         """How many of ``classes`` are red flags (they come first; good signs follow)."""
         return sum(1 for c in self.classes if c.startswith("RF-"))
 
-    def _score(self, sentences: list[Grams]):  # type: ignore[no-untyped-def]
-        """Probabilities of every head for each sentence (one matrix product for all), and per
-        sentence its known term ids (in order of first use), their tf-idf values and the index
-        of each id's first n-gram."""
+    def _score(self, sentences: list[Grams]) -> tuple[numpy.ndarray, _Scored]:
+        """Probabilities of every head for each sentence (one matrix product for all), and the
+        sentences' known terms: ids (sentence by sentence, in order of first use), tf-idf values,
+        the index of each id's first n-gram in its sentence, and where each sentence's run
+        starts (``bounds[k]:bounds[k + 1]``)."""
         get = self.vocab.get
         flat = [get(text, -1) for g in sentences for text in g.texts]
         sizes = numpy.array([len(g.texts) for g in sentences], dtype=numpy.int64)
@@ -159,10 +179,7 @@ class ClaimModel:
             values /= numpy.repeat(numpy.sqrt(squares), counts[filled])
             logits[filled] += numpy.add.reduceat(values[:, None] * self.coef[ids],
                                                  bounds[:-1][filled], axis=0)
-        firsts = at - offsets[who]
-        rows = [(ids[a:b], values[a:b], firsts[a:b])
-                for a, b in zip(bounds.tolist(), bounds[1:].tolist(), strict=False)]
-        return _sigmoid(logits), rows
+        return _sigmoid(logits), (ids, values, at - offsets[who], bounds)
 
     def save(self, path: Path) -> None:
         """Write the model as plain arrays, byte for byte the same for the same model."""

@@ -55,6 +55,7 @@ class ContextJudge:
                 sentence_of[t] = assertion.sentence
         self._sentence_of = sentence_of
         self._parsed = analysis.doc.has_annotation("DEP")  # a trained parser ran
+        self._quoted: dict[int, list[tuple[int, int]]] = {}  # sentence start -> quotations
         # cues that cancel others, by sentence (so a huge text stays linear)
         pseudo: dict[int, list[RawMatch]] = defaultdict(list)
         excluded: dict[int, list[RawMatch]] = defaultdict(list)
@@ -179,19 +180,30 @@ class ContextJudge:
 
     def _in_quotes(self, start: int, end: int, sentence) -> str:  # type: ignore[no-untyped-def]
         """The quoted words around a match, when they are a short quotation inside a sentence."""
-        lower = self.a.lower
-        open_at = None
-        for t in range(sentence.start, sentence.end):
+        for open_at, close_at in self._quotations(sentence.start, sentence.end):
+            if open_at < start and end <= close_at:
+                return self._text(open_at, close_at + 1)
+        return ""
+
+    def _quotations(self, first: int, last: int) -> list[tuple[int, int]]:
+        """The short quotations inside sentence [first, last): (opening, closing) quote mark
+        tokens, worked out once per sentence."""
+        found = self._quoted.get(first)
+        if found is not None:
+            return found
+        lower, found, open_at = self.a.lower, [], None
+        for t in range(first, last):
             word = lower[t]
             if open_at is None and (word in _QUOTES_OPEN or word in _QUOTES_BOTH):
                 open_at = t
             elif open_at is not None and (word in _QUOTES_CLOSE or word in _QUOTES_BOTH):
                 short = t - open_at - 1 <= _SCARE_QUOTE_MAX
-                whole = open_at == sentence.start and t >= sentence.end - 2
-                if open_at < start and end <= t and short and not whole:
-                    return self._text(open_at, t + 1)
+                whole = open_at == first and t >= last - 2
+                if short and not whole:
+                    found.append((open_at, t))
                 open_at = None
-        return ""
+        self._quoted[first] = found
+        return found
 
     def _text(self, start: int, end: int) -> str:
         return self.a.text[self.a.starts[start]: self.a.ends[end - 1]]
