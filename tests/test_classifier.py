@@ -59,6 +59,29 @@ def test_model_findings_go_through_the_context_judge(checker, context, text):
     assert not counted(report, "model"), [(f.rule, f.context) for f in report.findings]
 
 
+def test_a_denial_must_cover_the_claim_not_one_word_of_its_evidence(checker):
+    """The model's evidence is judged piece by piece; a warning or a report around any piece
+    wins, but a negation only counts when it covers the claim itself (the first span)."""
+    from claimcheck.context import ContextJudge
+
+    text = "Our partner clinic abroad offers what doctors at home are not allowed to."
+    analysis = checker.pipeline.analyse(text)
+    judge = ContextJudge(checker._cue_table, analysis,
+                         checker._cues.find(analysis, fuzzy=False))
+    at = {w: analysis.texts.index(w) for w in ("partner", "allowed")}
+    partner, allowed = (at["partner"], at["partner"] + 1), (at["allowed"], at["allowed"] + 1)
+    assert judge.judge_spans([allowed]).context.value == "negated"
+    assert judge.judge_spans([partner, allowed]).context.value == "asserted"
+    assert judge.judge_spans([allowed, partner]).context.value == "negated"
+    warned = "Be wary of clinics abroad that offer what doctors at home are not allowed to."
+    analysis = checker.pipeline.analyse(warned)
+    judge = ContextJudge(checker._cue_table, analysis,
+                         checker._cues.find(analysis, fuzzy=False))
+    clinics, offer = analysis.texts.index("abroad"), analysis.texts.index("offer")
+    assert judge.judge_spans([(clinics, clinics + 1), (offer, offer + 1)]).context.value \
+        == "warning"
+
+
 def test_a_model_finding_in_a_heading_does_not_count(checker):
     text = "Pain-Free After One Visit\n\nOur clinic opened in 2019 and has six treatment rooms."
     assert not counted(checker.check_text(text), "model")

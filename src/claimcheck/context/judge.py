@@ -109,7 +109,11 @@ class ContextJudge:
         """The most cautious context of the pieces of a model's evidence: one warned against,
         reported or denied piece makes the whole claim not counted."""
         judgements = [self.judge(s, e, cues_inside=True) for s, e in dict.fromkeys(spans)]
-        return min(judgements, key=lambda j: _CAUTION.get(j.context, len(_CAUTION)))
+        # a denial must cover the claim itself (the first span): "what doctors at home are not
+        # allowed to" negates one word of evidence, not the claim it supports
+        main = judgements[0]
+        others = [j for j in judgements[1:] if j.context is not Context.NEGATED]
+        return min([main, *others], key=lambda j: _CAUTION.get(j.context, len(_CAUTION)))
 
     def _judge(self, start: int, end: int, cues_inside: bool = False) -> Judgement:
         index = self._sentence_of.get(start)
