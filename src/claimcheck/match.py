@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_TITLE, LIKE_NUM, LIKE_URL
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher, PhraseMatcher
 
@@ -60,6 +61,64 @@ def _requirements(pattern: list[dict]) -> list[tuple[str, frozenset[str]]]:
             out.append((kind, frozenset(v.lower() for v in values) if kind == "lower"
                         else values))
     return out
+
+
+#: boolean token attributes a pattern's outline can test (from the Doc, as the Matcher does)
+_FLAGS = {"IS_ALPHA": IS_ALPHA, "IS_DIGIT": IS_DIGIT, "IS_PUNCT": IS_PUNCT,
+          "IS_TITLE": IS_TITLE, "LIKE_NUM": LIKE_NUM, "LIKE_URL": LIKE_URL}
+_FLAG_IDS = tuple(_FLAGS.values())
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One token of a pattern, loosened to what can be tested cheaply: the words it must be one
+    of (per kind of string) and the flags it must have. Anything else is left to the Matcher."""
+
+    optional: bool
+    words: tuple[tuple[str, frozenset[str]], ...]
+    flags: tuple[tuple[int, bool], ...]  # (column of _FLAG_IDS, value)
+
+
+@dataclass(frozen=True)
+class _Outline:
+    """What a sentence must show around a group's anchor word (``kind``: one of ``values``):
+    the tokens at fixed offsets from it, and how many required tokens come before and after."""
+
+    kind: str
+    values: frozenset[str]
+    fixed: tuple[tuple[int, _Step], ...]  # (offset from the anchor, step), the anchor included
+    before: int
+    after: int
+
+
+def _anchored(steps: tuple[_Step, ...], at: int, kind: str,
+              values: frozenset[str]) -> _Outline:
+    fixed = [(0, steps[at])]
+    j = at - 1
+    while j >= 0 and not steps[j].optional:
+        fixed.append((j - at, steps[j]))
+        j -= 1
+    j = at + 1
+    while j < len(steps) and not steps[j].optional:
+        fixed.append((j - at, steps[j]))
+        j += 1
+    return _Outline(kind, values, tuple(fixed),
+                    sum(1 for st in steps[:at] if not st.optional),
+                    sum(1 for st in steps[at + 1:] if not st.optional))
+
+
+def _outline(pattern: list[dict]) -> tuple[_Step, ...] | None:
+    """A pattern as steps: a token sequence the pattern matches always fits its outline. None
+    for a pattern with repeats or negations ("*", "+", "!"), which only the Matcher runs."""
+    if any(spec.get("OP") not in (None, "?") for spec in pattern):
+        return None
+    steps = []
+    for spec in pattern:
+        words = tuple(_requirements([{k: v for k, v in spec.items() if k != "OP"}]))
+        flags = tuple((list(_FLAGS).index(k), v) for k, v in spec.items()
+                      if k in _FLAGS and isinstance(v, bool))
+        steps.append(_Step(spec.get("OP") == "?", words, flags))
+    return tuple(steps)
 
 
 def _text_prefilter(pattern: list[dict]) -> re.Pattern[str] | None:
@@ -144,6 +203,9 @@ class PatternSet:
         # for the pattern to match there, so each sentence runs only the patterns it can meet
         self._groups: list[Matcher] = []
         self._requires: list[list[tuple[str, frozenset[str]]]] = []
+        # each group's outline, its anchor step and the anchor's words: a sentence where no
+        # anchor word has the outline around it cannot match, so the Matcher is not called
+        self._outlines: list[_Outline | None] = []
         self._anchor_index: dict[str, dict[str, list[int]]] = {k: {} for k in _ANCHOR_KINDS}
         # patterns with no literal word (e.g. a REGEX for DOIs): run on the whole text, when a
         # loosened form of their regex occurs in it at all
@@ -182,6 +244,11 @@ class PatternSet:
         kind, values = min(requires, key=lambda r: _rarity_cost(r[1]))
         for value in values:
             self._anchor_index[kind].setdefault(value, []).append(group)
+        steps = _outline(pattern)
+        at = next((n for n, step in enumerate(steps or ()) if not step.optional
+                   and (kind, values) in step.words), None)
+        self._outlines.append(None if steps is None or at is None
+                              else _anchored(steps, at, kind, values))
 
     def _add_fuzzy(self, spec: PatternSpec, lemmas: list[str], lowers: list[str]) -> None:
         cutoff = spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY
@@ -232,6 +299,8 @@ class PatternSet:
         if not self._groups:
             return out
         index = self._anchor_index
+        flags: list[list[int]] | None = None  # the Doc's flag columns, when first needed
+        strings: dict[str, list[str]] = {}
         for sentence in analysis.sentences:
             s, e = sentence.start, sentence.end
             present = {"lemma": set(analysis.lemmas[s:e]), "lower": set(analysis.lower[s:e]),
@@ -244,6 +313,14 @@ class PatternSet:
             for group in sorted(candidates):
                 if any(values.isdisjoint(present[kind]) for kind, values in self._requires[group]):
                     continue
+                outline = self._outlines[group]
+                if outline is not None:
+                    if flags is None:
+                        flags = doc.to_array(list(_FLAG_IDS)).T.tolist()
+                        strings = {"lemma": analysis.lemmas, "lower": analysis.lower,
+                                   "orth": analysis.texts}
+                    if not _fits(outline, s, e, strings, flags):
+                        continue
                 span = span if span is not None else doc[s:e]
                 for match_id, start, end in self._groups[group](span):
                     out.append((match_id, start + s, end + s))
@@ -290,3 +367,29 @@ class PatternSet:
                     best = RawMatch(entry.spec.key, start, end, entry.spec.label,
                                     round(score, 1))
         return best
+
+
+def _fits(outline: _Outline, first: int, last: int, strings: dict[str, list[str]],
+          flags: list[list[int]]) -> bool:
+    """Is there an anchor word in tokens [first, last) with the pattern's fixed neighbours
+    around it (the required tokens next to the anchor, up to the first optional one) and room
+    for the other required tokens?"""
+    column = strings[outline.kind]
+    for p in range(first, last):
+        if column[p] not in outline.values:
+            continue
+        if p - first < outline.before or last - p - 1 < outline.after:
+            continue
+        if all(_ok(step, p + offset, strings, flags) for offset, step in outline.fixed):
+            return True
+    return False
+
+
+def _ok(step: _Step, i: int, strings: dict[str, list[str]], flags: list[list[int]]) -> bool:
+    for kind, values in step.words:
+        if strings[kind][i] not in values:
+            return False
+    for column, want in step.flags:
+        if bool(flags[column][i]) is not want:
+            return False
+    return True

@@ -86,11 +86,10 @@ class Pipeline:
         return out
 
     def _build(self, text: str, doc: Doc) -> Analysis:
-        arrays = doc.to_array([ORTH, LOWER, LEMMA, IDX]).tolist() if len(doc) else []
-        texts = self._string_list([row[0] for row in arrays])
-        lower = self._string_list([row[1] for row in arrays])
-        lemmas = self._string_list([row[2] for row in arrays])
-        starts = [row[3] for row in arrays]
+        # column by column: four lists, not a small list per token for the collector to track
+        columns = doc.to_array([ORTH, LOWER, LEMMA, IDX]).T.tolist() if len(doc) else [[]] * 4
+        texts, lower, lemmas = (self._string_list(c) for c in columns[:3])
+        starts = columns[3]
         ends = [i + len(w) for i, w in zip(starts, texts, strict=True)]
         words = sum(1 for w in texts if w[:1].isalnum())
         if self.trained:
