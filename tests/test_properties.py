@@ -41,3 +41,37 @@ def test_any_text_checks_with_exact_offsets_and_a_bounded_score(checker, text):
 @given(TEXTS)
 def test_the_same_text_gives_the_same_report(checker, text):
     assert checker.check_text(text).to_dict() == checker.check_text(text).to_dict()
+
+
+def _without_outlines(patterns):  # type: ignore[no-untyped-def]
+    import copy
+
+    loose = copy.copy(patterns)
+    loose._outlines = [None] * len(patterns._outlines)
+    return loose
+
+
+
+def _rule_texts(checker) -> list[str]:  # type: ignore[no-untyped-def]
+    return [ex for r in checker.rules.rules for ex in (*r.examples_flag, *r.examples_pass)]
+
+
+def test_pattern_outlines_never_hide_a_match(checker):
+    """The outline check that spares Matcher calls is only a shortcut: over every rule example
+    and the cue patterns, token matches are the same with and without it."""
+    for patterns in (checker.detectors[0]._patterns, checker._cues):
+        loose = _without_outlines(patterns)
+        assert any(o is not None for o in patterns._outlines)
+        texts = _rule_texts(checker)
+        for text in [*texts, " ".join(texts)]:
+            analysis = checker.pipeline.analyse(text)
+            assert patterns._token_matches(analysis) == loose._token_matches(analysis), text
+
+
+@SETTINGS
+@given(TEXTS)
+def test_pattern_outlines_never_hide_a_match_in_any_text(checker, text):
+    patterns = checker.detectors[0]._patterns
+    analysis = checker.pipeline.analyse(text)
+    assert patterns._token_matches(analysis) == _without_outlines(patterns)._token_matches(
+        analysis)
