@@ -369,3 +369,23 @@ def test_the_cli_offers_every_format():
 
 def test_missing_path_constant_really_is_missing():
     assert not Path(MISSING_PATH).exists()
+
+
+@pytest.mark.parametrize("texts", [[], ["Our stem cells cure everything. Call today!"],
+                                   ["", "Risks include infection.", "A “miracle” cure?\n\nNo."]])
+def test_streamed_json_is_the_same_bytes_as_the_whole_report(checker, texts):
+    """JSON is written document by document (a batch is never held in memory); the bytes are
+    exactly those of the whole report dumped at once, even with no documents."""
+    from claimcheck.render import RenderContext, make_renderer
+    from claimcheck.render.json import report_dict
+
+    docs = [checker.check_text(t, f"doc{n}.txt") for n, t in enumerate(texts)]
+    report = checker.report(docs)
+    out = io.StringIO()
+    renderer = make_renderer("json", out, RenderContext(report.tool_version,
+                                                        report.rules_version,
+                                                        report.model_version))
+    for doc in docs:
+        renderer.document(doc)
+    renderer.finish(report)
+    assert out.getvalue() == json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"

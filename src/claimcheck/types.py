@@ -7,7 +7,7 @@ Nothing here imports another module of the package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -321,6 +321,21 @@ class DocumentReport:
     @property
     def counted_findings(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.counted)
+
+    def slim(self, keep: str) -> DocumentReport:
+        """What a run keeps of this report once it is written, for the renderer's last word
+        (``Renderer.keeps``): ``all`` of it, everything but the checked text (``summary``),
+        or (``none``) only what the summary counts and the exit code read: the source, score,
+        grade, error and the most severe counted finding, without its quotes."""
+        if keep == "all":
+            return self
+        if keep == "summary":
+            return replace(self, text="")
+        worst = max(self.counted_findings, key=lambda f: f.severity.rank, default=None)
+        light = () if worst is None else (replace(worst, sentence="", match="", pattern="",
+                                                  cue="", evidence=()),)
+        return DocumentReport(self.source, self.score, self.grade, "", light,
+                              error=self.error)
 
     @classmethod
     def failed(cls, source: str, error: ErrorInfo, notes: tuple[str, ...] = (),

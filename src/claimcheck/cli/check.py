@@ -207,9 +207,9 @@ def _run_check(s: dict) -> int:
         reports = []
         for report in check_in_order(checker, collected.documents, s["jobs"], s["model"],
                                progress=to_file or not sys.stdout.isatty()):
-            reports.append(report)
             with whole_writes():
                 renderer.document(report)
+            reports.append(report.slim(renderer.keeps))  # a batch of any size stays small
         full = checker.report(reports)
         renderer.finish(full)
         out.flush()

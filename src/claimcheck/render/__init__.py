@@ -28,6 +28,10 @@ class RenderContext:
 
 
 class Renderer(Protocol):
+    #: what ``finish`` reads of each document (see ``DocumentReport.slim``): "all", "summary"
+    #: (all but the checked text) or "none" (the counts of the summary line)
+    keeps: str
+
     def document(self, doc: DocumentReport) -> None: ...
 
     def finish(self, report: Report) -> None: ...
@@ -35,6 +39,8 @@ class Renderer(Protocol):
 
 class WholeRunRenderer:
     """Base for formats written once, at the end: subclasses define ``render(report)``."""
+
+    keeps = "all"
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         self.stream = stream
@@ -52,6 +58,8 @@ class WholeRunRenderer:
 
 class LineRenderer:
     """Base for formats written line by line as each document finishes: define ``lines(doc)``."""
+
+    keeps = "none"
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         self.stream = stream

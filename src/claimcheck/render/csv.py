@@ -92,6 +92,8 @@ class CsvRenderer:
         self.bom = context.to_file
         self.writer = csv.writer(stream, lineterminator="\r\n")
         self.started = False
+        # the ranked summary is written at the end; finding rows as each document comes
+        self.keeps = "summary" if self.summary_only else "none"
 
     def _start(self) -> None:
         if not self.started:

@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO
 
 from ..types import DocumentReport, Report
-from . import LineRenderer, RenderContext, WholeRunRenderer
+from . import LineRenderer, RenderContext
 
 SCHEMA_VERSION = 1
 
@@ -33,11 +33,41 @@ def jsonl_line(document: DocumentReport, tool: dict[str, Any]) -> str:
                       ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-class JsonRenderer(WholeRunRenderer):
-    """One JSON document for the whole run, written at the end."""
+def _nested(value: Any, depth: int) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it ``depth`` levels down."""
+    return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
 
-    def render(self, report: Report) -> str:
-        return json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+class JsonRenderer:
+    """One JSON document for the whole run, written as it goes: each document as soon as it
+    is checked, the summary at the end, so a batch of any size is never held in memory. The
+    bytes are those of ``json.dumps(report_dict(report), indent=2)``."""
+
+    #: what finish() needs of the documents: counts only (see cli.check)
+    keeps = "none"
+
+    def __init__(self, stream: TextIO, context: RenderContext) -> None:
+        self.stream = stream
+        self.tool = tool_dict(context.tool_version, context.rules_version,
+                              context.model_version)
+        self.written = 0
+
+    def _start(self) -> None:
+        self.stream.write(f'{{\n  "schema_version": {SCHEMA_VERSION},\n'
+                          f'  "tool": {_nested(self.tool, 1)},\n  "documents": [')
+
+    def document(self, doc: DocumentReport) -> None:
+        if not self.written:
+            self._start()
+        self.stream.write(("\n" if not self.written else ",\n") + "    "
+                          + _nested(doc.to_dict(), 2))
+        self.written += 1
+
+    def finish(self, report: Report) -> None:
+        if not self.written:
+            self._start()
+        self.stream.write(("\n  ]" if self.written else "]")
+                          + f',\n  "summary": {_nested(report.summary_dict(), 1)}\n}}\n')
 
 
 class JsonlRenderer(LineRenderer):

@@ -111,6 +111,8 @@ class MarkdownRenderer:
     """A title, each document as it finishes, the ranked summary for a batch (with
     ``--summary-only``, just the summary)."""
 
+    keeps = "summary"  # the batch summary ranks the documents
+
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         self.stream = stream
         self.context = context

@@ -245,6 +245,8 @@ class TextRenderer:
     """The human report: each document as it is checked, then the batch summary; with
     ``--summary-only``, just the ranked table."""
 
+    keeps = "summary"  # the batch summary ranks the documents
+
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         self.console = make_console(stream, context.color)
         self.summary_only = context.summary_only

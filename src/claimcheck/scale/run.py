@@ -17,7 +17,7 @@ import logging
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import fields, replace
+from dataclasses import fields
 from typing import Any
 
 from ..checker import Checker
@@ -28,8 +28,6 @@ from ..types import EXIT_ERROR, EXIT_FAIL, EXIT_OK, DocumentReport, Severity
 from .engine import CheckerSpec, DaskEngine, import_distributed
 
 ENGINES = ("local", "dask")
-#: formats whose renderer's finish() reads no document: nothing is kept for them
-_FINISH_READS_NOTHING = {"jsonl", "line", "github", "csv"}
 #: formats that never show the checked text, so workers need not send it back
 _NO_TEXT = {"jsonl", "json"}
 #: seconds to wait for a scheduler given with --scheduler
@@ -143,7 +141,7 @@ def _write(s: dict[str, Any], checker: Checker, fmt: str,
            reports: Iterable[DocumentReport]) -> int:
     """Render reports as they come, as the CLI does; the exit code of the run."""
     from ..output import FdWriter, open_output, whole_writes
-    from ..render import SUMMARY_FORMATS, RenderContext, WholeRunRenderer, make_renderer
+    from ..render import SUMMARY_FORMATS, RenderContext, make_renderer
 
     output = s["output"]
     to_file = output not in ("-", "")
@@ -154,7 +152,6 @@ def _write(s: dict[str, Any], checker: Checker, fmt: str,
         if s["summary_only"] and fmt not in SUMMARY_FORMATS:
             print(f"claimcheck: note: --summary-only applies to {', '.join(SUMMARY_FORMATS)}; "
                   f"{fmt} is written in full", file=sys.stderr)
-        whole = isinstance(renderer, WholeRunRenderer)
         kept: list[DocumentReport] = []
         errors = fails = False
         for report in _progress(reports, to_file or not sys.stdout.isatty()):
@@ -162,10 +159,7 @@ def _write(s: dict[str, Any], checker: Checker, fmt: str,
                 renderer.document(report)
             errors = errors or report.error is not None
             fails = fails or report.fails(s["fail_under"], fail_on)
-            if whole:
-                kept.append(report)
-            elif fmt not in _FINISH_READS_NOTHING:
-                kept.append(replace(report, text=""))
+            kept.append(report.slim(renderer.keeps))
         renderer.finish(checker.report(kept))
         out.flush()
     finally:

@@ -1,8 +1,8 @@
 """What treatment a page is about, so that what it is told speaks of that treatment.
 
 The table is data (``data/treatments.yaml``): a display name and the words that mention it,
-matched whole and case-insensitively (on the lower-cased text). The treatment mentioned most often wins (ties: the one
-listed first); a page that names none is about "this treatment".
+matched whole and case-insensitively (on the lower-cased text). The treatment mentioned most
+often wins (ties: the one listed first); a page that names none is about "this treatment".
 """
 
 from __future__ import annotations
