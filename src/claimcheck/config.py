@@ -31,7 +31,7 @@ KEYS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "id_field": (str, "CSV/JSONL id column"),
     "max_bytes": (int, "largest input accepted"),
     "timeout": ((int, float), "URL timeout in seconds"),
-    "jobs": (int, "processes for large batches"),
+    "jobs": (int, "processes for large batches (0: one per core)"),
     "keep_fields": (list, "CSV/JSONL input columns to write next to each CSV row"),
     "engine": (str, "where documents are checked: local or dask"),
     "scheduler": (str, "Dask scheduler address (implies engine dask)"),

@@ -9,11 +9,13 @@ all before it are done.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from itertools import islice
 
 from .checker import Checker
@@ -23,26 +25,28 @@ from .types import Document, DocumentReport
 _worker: Checker | None = None
 
 
-def _init(rules: RuleSet, model: str | None) -> None:
+def _init(rules: RuleSet, model: str | None, detector: str) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     if _worker is None:
-        _worker = Checker(rules, model=model)
+        _worker = Checker(rules, model=model, detector=detector)
 
 
-def _check_chunk(documents: list[Document]) -> list[DocumentReport]:
+def _check_chunk(documents: list[Document], keep_text: bool) -> list[DocumentReport]:
     assert _worker is not None
-    return list(_worker.check_documents(documents))  # a failing document costs itself only
+    reports = _worker.check_documents(documents)  # a failing document costs itself only
+    # the parent has the text already: sending it back only costs pickling
+    return list(reports) if keep_text else [replace(r, text="") for r in reports]
 
 
-def _in_order(pool: ProcessPoolExecutor, documents: Iterable[Document],
-              jobs: int) -> Iterator[DocumentReport]:
+def _in_order(pool: ProcessPoolExecutor, documents: Iterable[Document], jobs: int,
+              keep_text: bool) -> Iterator[DocumentReport]:
     """Like ``pool.map`` in chunks of 4, but reading documents only as fast as the workers
     take them (``pool.map`` reads them all first), so a streamed input stays streamed."""
     pending: deque[Future[list[DocumentReport]]] = deque()
     todo = iter(documents)
     while chunk := list(islice(todo, 4)):
-        pending.append(pool.submit(_check_chunk, chunk))
+        pending.append(pool.submit(_check_chunk, chunk, keep_text))
         if len(pending) >= 4 * jobs:
             yield from pending.popleft().result()
     while pending:
@@ -50,17 +54,19 @@ def _in_order(pool: ProcessPoolExecutor, documents: Iterable[Document],
 
 
 def check_parallel(checker: Checker, documents: Iterable[Document], jobs: int,
-                   model: str | None = None) -> Iterator[DocumentReport]:
-    """Reports for ``documents`` in order, computed by ``jobs`` worker processes."""
+                   model: str | None = None, keep_text: bool = True
+                   ) -> Iterator[DocumentReport]:
+    """Reports for ``documents`` in order, computed by ``jobs`` worker processes (without
+    the checked text unless ``keep_text``: only the HTML report shows it)."""
     global _worker
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     if context.get_start_method() == "fork":
         _worker = checker  # inherited by the forked workers
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init,
-                               initargs=(checker.rules, model))
+                               initargs=(checker.rules, model, checker.detector))
     try:
-        yield from _in_order(pool, documents, jobs)
+        yield from _in_order(pool, documents, jobs, keep_text)
     except BaseException:
         # Ctrl-C or a closed pipe: stop now, without waiting for queued documents
         processes = list((getattr(pool, "_processes", None) or {}).values())
@@ -74,12 +80,26 @@ def check_parallel(checker: Checker, documents: Iterable[Document], jobs: int,
         _worker = None
 
 
+#: batches smaller than this are checked in this process when --jobs is left to choose
+AUTO_MIN_DOCUMENTS = 8
+
+
+def auto_jobs(documents: int) -> int:
+    """``--jobs 0``: one process per CPU core (at most 8) for a batch worth forking for."""
+    if documents < AUTO_MIN_DOCUMENTS:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(8, cores or 1))
+
+
 def check_in_order(checker: Checker, documents: list[Document], jobs: int, model: str | None,
-                   progress: bool) -> Iterator[DocumentReport]:
+                   progress: bool, keep_text: bool = True) -> Iterator[DocumentReport]:
     """Reports in input order, from one process or several; a progress bar when stderr is a
     terminal and ``progress`` is asked for (the report itself goes to a file or pipe)."""
+    jobs = jobs or auto_jobs(len(documents))
     if jobs > 1 and len(documents) > 1:
-        reports = check_parallel(checker, documents, min(jobs, len(documents)), model)
+        reports = check_parallel(checker, documents, min(jobs, len(documents)), model,
+                                 keep_text)
     else:
         reports = checker.check_documents(documents)
     if not (progress and len(documents) > 1 and sys.stderr.isatty()):

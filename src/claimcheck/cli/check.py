@@ -106,8 +106,8 @@ def check(
         "--summary-only", help="Only the ranked summary: one row per document (csv), the "
         "ranked table (text, markdown).")] = False,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", help="Check documents in this many processes (large batches).",
-        min=1, metavar="N")] = 1,
+        "--jobs", "-j", help="Check documents in this many processes; 0 (the default): one "
+        "per CPU core for a batch of 8 or more documents, else 1.", min=0, metavar="N")] = 0,
     engine: EngineOpt = Engine.local,
     scheduler: SchedulerOpt = None,
     color: Annotated[bool | None, typer.Option(
@@ -206,7 +206,8 @@ def _run_check(s: dict) -> int:
                        f"{', '.join(SUMMARY_FORMATS)}; {fmt.value} is written in full", err=True)
         reports = []
         for report in check_in_order(checker, collected.documents, s["jobs"], s["model"],
-                               progress=to_file or not sys.stdout.isatty()):
+                                     progress=to_file or not sys.stdout.isatty(),
+                                     keep_text=renderer.keeps == "all"):
             with whole_writes():
                 renderer.document(report)
             reports.append(report.slim(renderer.keeps))  # a batch of any size stays small

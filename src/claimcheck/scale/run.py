@@ -94,7 +94,8 @@ def _reports(s: dict[str, Any], checker: Checker, fmt: str) -> Iterator[Any]:
     if s["jobs"] > 1:
         from ..parallel import check_parallel
 
-        yield lambda docs: check_parallel(checker, docs, s["jobs"], s["model"])
+        yield lambda docs: check_parallel(checker, docs, s["jobs"], s["model"],
+                                          keep_text=fmt not in _NO_TEXT)
         return
     yield checker.check_documents
 
