@@ -1,0 +1,181 @@
+"""The figures of bench/speed.py beyond one process's throughput: claimcheck against proselint
+on the same documents, marginal throughput, --jobs, memory by output format and batch size,
+and the cost of ten times the rules. Each function prints its own lines; nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CLAIMCHECK = [sys.executable, "-m", "claimcheck"]
+
+
+def words_of(docs: Sequence[str]) -> int:
+    return sum(len(d.split()) for d in docs)
+
+
+def median_time(fn: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def proselint_linter() -> Callable[[str], object] | None:
+    """proselint 0.16's in-process linter over one text, or None when it is not installed."""
+    try:
+        from proselint.checks import __register__
+        from proselint.config import DEFAULT
+        from proselint.registry import CheckRegistry
+        from proselint.tools import LintFile
+    except ImportError:
+        return None
+    CheckRegistry().register_many(__register__)
+    return lambda text: LintFile("<doc>", text).lint(DEFAULT)
+
+
+def versus_proselint(checker, docs: list[str], runs: int) -> None:  # type: ignore[no-untyped-def]
+    """Steady state: both tools over the same documents in this process, runs interleaved."""
+    lint = proselint_linter()
+    if lint is None:
+        print("vs proselint: not installed (pip install proselint==0.16.0 to compare)")
+        return
+    words = words_of(docs)
+    checker.check_text(docs[0])
+    lint(docs[0])
+    ours, theirs = [], []
+    for _ in range(runs):
+        ours.append(median_time(lambda: [checker.check_text(d) for d in docs], 1))
+        theirs.append(median_time(lambda: [lint(d) for d in docs], 1))
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(f"vs proselint 0.16 (steady state, {words:,} words, one process): claimcheck "
+          f"{words / a:,.0f} words/s, proselint {words / b:,.0f} words/s: "
+          f"{b / a:.2f}x proselint (target >= 5x)")
+
+
+def marginal(checker, base: list[str], runs: int) -> None:  # type: ignore[no-untyped-def]
+    """Words/s of the extra work from a 4x to a 20x copy of the corpus (start-up and warm-up
+    cancel out), for claimcheck and proselint."""
+    small, large = base * 4, base * 20
+    extra = words_of(large) - words_of(small)
+    lint = proselint_linter()
+    tools = {"claimcheck": checker.check_text}
+    if lint is not None:
+        tools["proselint"] = lint
+    rates = {}
+    for name, fn in tools.items():
+        fn(base[0])
+        t_small = median_time(lambda f=fn: [f(d) for d in small], runs)
+        t_large = median_time(lambda f=fn: [f(d) for d in large], runs)
+        rates[name] = extra / max(t_large - t_small, 1e-9)
+    line = ", ".join(f"{n} {r:,.0f} words/s" for n, r in rates.items())
+    ratio = (f": {rates['claimcheck'] / rates['proselint']:.2f}x proselint (target >= 4x)"
+             if "proselint" in rates else "")
+    print(f"marginal (20x vs 4x the corpus, {extra:,} extra words): {line}{ratio}")
+
+
+def write_folder(docs: list[str], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, doc in enumerate(docs):
+        (folder / f"doc{n:06d}.txt").write_text(doc, encoding="utf-8")
+
+
+def cli_run(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one CLI run, output discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([*CLAIMCHECK, *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, cwd=REPO)
+    _, _, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return wall, rss
+
+
+def jobs(docs: list[str], runs: int) -> None:
+    """--jobs 2 against --jobs 1 on the same folder through the CLI (-f jsonl)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "docs"
+        write_folder(docs, folder)
+        times = {}
+        for n in (1, 2):
+            times[n] = statistics.median(cli_run(["check", "-f", "jsonl", "-j", str(n),
+                                                  str(folder)])[0] for _ in range(runs))
+    print(f"--jobs 2 vs --jobs 1 ({len(docs)} documents, {words_of(docs):,} words, CLI end to "
+          f"end): {times[1]:.2f} s vs {times[2]:.2f} s: {times[1] / times[2]:.2f}x "
+          f"(target >= 1.8x; {os.cpu_count()} CPUs)")
+
+
+#: formats whose peak memory is compared across batch sizes
+MEMORY_FORMATS = ("json", "jsonl", "csv", "text", "markdown", "sarif", "html")
+
+
+def memory_by_format(docs: list[str], sizes: tuple[int, int]) -> None:
+    """Peak RSS of `claimcheck check -j 1 -f FMT` over a small and a large batch."""
+    small, large = sizes
+    with tempfile.TemporaryDirectory() as tmp:
+        folders = {}
+        for size in sizes:
+            folders[size] = Path(tmp) / str(size)
+            write_folder([docs[n % len(docs)] for n in range(size)], folders[size])
+        cells = []
+        for fmt in MEMORY_FORMATS:
+            rss = {size: cli_run(["check", "-j", "1", "-f", fmt, str(folders[size])])[1]
+                   for size in sizes}
+            cells.append(f"{fmt} {rss[small]:.0f} -> {rss[large]:.0f} "
+                         f"({rss[large] / rss[small] - 1:+.0%})")
+    print(f"peak memory by format, {small} vs {large} documents (MiB, target within 15%): "
+          + "; ".join(cells))
+
+
+def _renamed_copy(text: str, copy: int) -> str:
+    """A rule file whose ids are made unique for copy number ``copy``."""
+    # an id is its category's prefix and three digits: copy 3 of CURE001 is CURE301
+    return re.sub(r"^(- id: )([A-Z]+)(\d{3})",
+                  lambda m: f"{m[1]}{m[2]}{int(m[3]) + 100 * copy:03d}", text,
+                  flags=re.MULTILINE)
+
+
+def rules_tenfold(docs: list[str], runs: int) -> None:
+    """Set-up and check time with the built-in rules and with ten renamed copies of them
+    (rules detector only: the classifier does not grow with the rules)."""
+    from claimcheck.checker import Checker
+    from claimcheck.ruleset import builtin_rules_dir, load_rules
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for copy in range(10):
+            for file in sorted(builtin_rules_dir().glob("*.yaml")):
+                (folder / f"{file.stem}-{copy}.yaml").write_text(
+                    _renamed_copy(file.read_text(encoding="utf-8"), copy), encoding="utf-8")
+        results = {}
+        for name, loader in (("1x", lambda: load_rules()),
+                             ("10x", lambda: load_rules([folder], builtin=False))):
+            start = time.perf_counter()
+            checker = Checker(loader(), detector="rules")
+            setup = time.perf_counter() - start
+            checker.check_text(docs[0])
+            results[name] = (len(checker.rules.rules), setup,
+                             median_time(lambda c=checker: [c.check_text(d) for d in docs], runs))
+    (n1, s1, t1), (n10, s10, t10) = results["1x"], results["10x"]
+    print(f"10x the rules ({n1} -> {n10} rules, rules detector): set-up {s1:.2f} -> {s10:.2f} "
+          f"s, check {t1:.2f} -> {t10:.2f} s per pass: {t10 / t1:.2f}x the time (target <= 2x)")
+
+
+def quick_commands(runs: int) -> None:
+    """`claimcheck --version` and `--help`: no spaCy import, so well under a cold check."""
+    cells = []
+    for args in (["--version"], ["--help"], ["check", "--help"]):
+        wall = statistics.median(cli_run(args)[0] for _ in range(runs))
+        cells.append(f"claimcheck {' '.join(args)} {wall:.2f} s")
+    print("quick commands (target < 0.3 s): " + ", ".join(cells))
