@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import RuleFileError
 from ..ruleset.schema import CATEGORIES, parse_examples, parse_sources
-from ..ruleset.yamlio import LINE, load_yaml
+from ..ruleset.yamlio import LINE, load_checked
 from ..types import Kind, Rule, Severity
 
 CLASSES_FILE = "data/classes.yaml"
@@ -28,7 +28,10 @@ def load_classes() -> dict[str, Rule]:
     """The shipped class descriptions, by taxonomy id."""
     file = f"claimcheck/{CLASSES_FILE}"
     text = resources.files("claimcheck").joinpath(CLASSES_FILE).read_text(encoding="utf-8")
-    data = load_yaml(text, file)
+    return load_checked(text, file, lambda data: _classes(data, file))
+
+
+def _classes(data: Any, file: str) -> dict[str, Rule]:
     if not isinstance(data, list):
         raise RuleFileError(file, "a class file is a YAML list of classes", line=1)
     out = {}

@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import RuleFileError
 from ..match import PatternSpec
 from ..ruleset.schema import token_pattern
-from ..ruleset.yamlio import LINE, load_yaml
+from ..ruleset.yamlio import LINE, load_checked
 from ..types import Context
 
 #: strongest first; "asserted" is what is left when nothing covers a match
@@ -61,7 +61,10 @@ def load_cues() -> CueTable:
     """Read and check the shipped cue table."""
     file = f"claimcheck/{_CUES_FILE}"
     text = resources.files("claimcheck").joinpath(_CUES_FILE).read_text(encoding="utf-8")
-    data = load_yaml(text, file)
+    return load_checked(text, file, lambda data: _table(data, file))
+
+
+def _table(data: Any, file: str) -> CueTable:
     if not isinstance(data, dict) or not isinstance(data.get("cues"), list):
         raise RuleFileError(file, "a cue file is a mapping with 'terminators' and 'cues'")
     groups: dict[str, CueGroup] = {}

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import RuleFileError
 from ..types import Context, Kind, Rule, Severity, Source
-from .yamlio import LINE, load_yaml, may_hold_alias
+from .yamlio import LINE, load_checked, load_yaml
 
 #: category -> (id prefix, red/green, taxonomy class in ../shared/TAXONOMY.md)
 CATEGORIES: dict[str, tuple[str, Kind, str]] = {
@@ -77,14 +77,7 @@ def parse_rule_file(raw: bytes, file: str) -> list[Rule]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RuleFileError(file, f"not UTF-8 text (byte {exc.start})") from None
-    fast = not may_hold_alias(text)
-    try:
-        return _rules(load_yaml(text, file, fast=fast), file, text)
-    except RuleFileError as exc:
-        if not fast or exc.line:
-            raise
-    # the fast loader keeps no line numbers: read again, slowly, to say where the error is
-    return _rules(load_yaml(text, file), file, text)
+    return load_checked(text, file, lambda data: _rules(data, file, text))
 
 
 def _rules(data: Any, file: str, text: str) -> list[Rule]:

@@ -9,11 +9,14 @@ records its line under ``LINE``, and YAML 1.1's bare no/yes/on/off and dates sta
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import yaml
 
 from ..errors import RuleFileError
+
+T = TypeVar("T")
 
 
 class _LineKey(str):
@@ -84,6 +87,19 @@ _MAYBE_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*][^\s,\]}]")
 def may_hold_alias(text: str) -> bool:
     """Could this YAML text hold an anchor or alias? (If not, the fast loader is safe.)"""
     return _FastLoader is None or _MAYBE_ALIAS.search(text) is not None
+
+def load_checked(text: str, file: str, build: Callable[[Any], T]) -> T:
+    """``build(data)`` for the YAML ``text``: parsed with libyaml (no line numbers, several
+    times faster) when it cannot hold an alias; when ``build`` then fails without saying
+    where, the text is parsed again with lines, so the error names its line."""
+    fast = not may_hold_alias(text)
+    try:
+        return build(load_yaml(text, file, fast=fast))
+    except RuleFileError as exc:
+        if not fast or exc.line:
+            raise
+    return build(load_yaml(text, file))
+
 
 def load_yaml(text: str, file: str, *, fast: bool = False) -> Any:
     """Parse YAML safely (no anchors, no aliases), recording each mapping's line.

@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from ..errors import RuleFileError
 from ..ruleset.schema import CATEGORIES
-from ..ruleset.yamlio import LINE, load_yaml
+from ..ruleset.yamlio import LINE, load_checked
 from ..types import Missing
 
 #: red-flag categories that promote a treatment (a lone call to action does not count)
@@ -51,7 +52,11 @@ class MissingCheck:
 def load_checks() -> tuple[MissingCheck, ...]:
     """Read and check the shipped table of missing-disclosure checks."""
     file = f"claimcheck/{_FILE}"
-    data = load_yaml(resources.files("claimcheck").joinpath(_FILE).read_text("utf-8"), file)
+    text = resources.files("claimcheck").joinpath(_FILE).read_text("utf-8")
+    return load_checked(text, file, lambda data: _checks(data, file))
+
+
+def _checks(data: Any, file: str) -> tuple[MissingCheck, ...]:
     checks = []
     for item in data or []:
         line = item.get(LINE)

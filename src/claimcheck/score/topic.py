@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from ..errors import RuleFileError
-from ..ruleset.yamlio import LINE, load_yaml
+from ..ruleset.yamlio import LINE, load_checked
 
 _FILE = "data/treatments.yaml"
 
@@ -21,7 +22,11 @@ _FILE = "data/treatments.yaml"
 def _table() -> tuple[re.Pattern[str], dict[str, int], tuple[str, ...]]:
     """One regex for every mention, the treatment index of each lower-cased word, the names."""
     file = f"claimcheck/{_FILE}"
-    data = load_yaml(resources.files("claimcheck").joinpath(_FILE).read_text("utf-8"), file)
+    text = resources.files("claimcheck").joinpath(_FILE).read_text("utf-8")
+    return load_checked(text, file, lambda data: _compile(data, file))
+
+
+def _compile(data: Any, file: str) -> tuple[re.Pattern[str], dict[str, int], tuple[str, ...]]:
     names: list[str] = []
     index: dict[str, int] = {}
     for item in data or []:
