@@ -1,4 +1,4 @@
-"""Check a batch in input order: in this process or several (``--jobs N``), with progress.
+"""Check a batch in input order in several processes (``--jobs N``).
 
 Workers get the parent's ``Checker`` by fork where the platform has it (nothing is rebuilt), or
 build their own from the same rules. Reports come back in input order, so output is
@@ -11,7 +11,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import sys
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -90,26 +89,3 @@ def auto_jobs(documents: int) -> int:
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(8, cores or 1))
-
-
-def check_in_order(checker: Checker, documents: list[Document], jobs: int, model: str | None,
-                   progress: bool, keep_text: bool = True) -> Iterator[DocumentReport]:
-    """Reports in input order, from one process or several; a progress bar when stderr is a
-    terminal and ``progress`` is asked for (the report itself goes to a file or pipe)."""
-    jobs = jobs or auto_jobs(len(documents))
-    if jobs > 1 and len(documents) > 1:
-        reports = check_parallel(checker, documents, min(jobs, len(documents)), model,
-                                 keep_text)
-    else:
-        reports = checker.check_documents(documents)
-    if not (progress and len(documents) > 1 and sys.stderr.isatty()):
-        yield from reports
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("checking", total=len(documents))
-        for report in reports:
-            bar.advance(task)
-            yield report

@@ -14,7 +14,6 @@ from ..ingest import INPUT_FORMATS, InputOptions
 from ..output import broken_pipe, interrupted
 from ..render import format_for
 from ..types import DETECTORS
-from ..version import __version__
 from .app import (
     DEFAULT_FAIL_UNDER,
     ConfigOpt,
@@ -168,55 +167,16 @@ def _inputs(s: dict) -> tuple[list[str], InputOptions]:
 
 def _run_check(s: dict) -> int:
     from ..checker import Checker
-    from ..ingest import collect
-    from ..output import FdWriter, open_output, whole_writes
-    from ..parallel import check_in_order
-    from ..types import Severity
+    from ..scale.run import run_check
 
     inputs, options = _inputs(s)
-    output, color = s["output"], s["color"]
+    output = s["output"]
     to_file = output not in ("-", "")
     fmt = Format(format_for(s["format"] and s["format"].value, output if to_file else None))
     checker = Checker(_ruleset(s["rules"], s["disable"], s["severity"]), model=s["model"],
                       detector=s["detector"])
     if checker.note:
         typer.echo(f"claimcheck: note: {checker.note}", err=True)
-    from ..scale.run import run_check, wanted
-
-    if wanted(s, inputs):  # --engine dask, --scheduler or a web archive: streamed (scale/)
-        return run_check(s, checker, inputs, options, fmt.value)
-    collected = collect(inputs, options)
-    if not collected.documents:
-        raise UsageError("no checkable files found (looked for .txt .md .markdown .text .html "
-                         ".htm .csv .jsonl .pdf .warc .warc.gz .arc .arc.gz)")
-    if collected.skipped:
-        counts = ", ".join(f"{n} {suffix}" for suffix, n in sorted(collected.skipped.items()))
-        typer.echo(f"claimcheck: skipped files of other types: {counts}", err=True)
-    from ..render import SUMMARY_FORMATS, RenderContext, make_renderer
-
-    out = open_output(output) if to_file else FdWriter(sys.stdout)
-    try:
-        renderer = make_renderer(fmt.value, out, RenderContext(
-            __version__, checker.rules.version, checker.model_version,
-            color=False if to_file else color,
-            summary_only=s["summary_only"], to_file=to_file,
-            keep_fields=tuple(s["keep_fields"] or ())))
-        if s["summary_only"] and fmt.value not in SUMMARY_FORMATS:
-            typer.echo(f"claimcheck: note: --summary-only applies to "
-                       f"{', '.join(SUMMARY_FORMATS)}; {fmt.value} is written in full", err=True)
-        reports = []
-        for report in check_in_order(checker, collected.documents, s["jobs"], s["model"],
-                                     progress=to_file or not sys.stdout.isatty(),
-                                     keep_text=renderer.keeps == "all"):
-            with whole_writes():
-                renderer.document(report)
-            reports.append(report.slim(renderer.keeps))  # a batch of any size stays small
-        full = checker.report(reports)
-        renderer.finish(full)
-        out.flush()
-    finally:
-        if to_file:
-            out.close()
-    fail_on = Severity(s["fail_on"].value) if s["fail_on"] else None
-    return full.exit_code(s["fail_under"], fail_on)
-
+    # documents are read, checked and written one by one (here, in --jobs processes or on
+    # Dask), so a batch of any size runs in flat memory
+    return run_check(s, checker, inputs, options, fmt.value)

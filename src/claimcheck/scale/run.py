@@ -1,12 +1,12 @@
-"""`claimcheck check` at crawl scale: a streaming run, here (serial or ``--jobs``) or on Dask.
+"""`claimcheck check`: a streaming run, here (serial or ``--jobs``) or on Dask.
 
-The CLI hands a run over here when ``--engine dask`` or ``--scheduler`` is given, or when an
-input is a web archive or a folder holding one. Inputs are read lazily
+Every run of the CLI's ``check`` comes here. Inputs are read lazily
 (``ingest.iter_documents``), checked in input order and written as they come, through the
-same renderers as any run, so the output is byte-identical to a serial run. Nothing is held
-per document for formats whose end of run reads no document (jsonl, line, github, csv), so a
-multi-GB archive runs in flat memory; the ranked summary of text and markdown keeps each report
-without its text, and whole-run formats (json, html, sarif) keep every report, as they must.
+renderers, so the output is byte-identical whichever engine checks it. Of each report only what
+the renderer's end of run reads is kept (``Renderer.keeps``: counts for json, jsonl, csv, line
+and github; everything but the text for the ranked summaries of text, markdown and sarif; all
+for html), so a folder of 10,000 pages or a multi-GB archive runs in flat memory. ``--jobs 0``
+(the default) forks one process per core once the first 8 documents are in.
 """
 
 from __future__ import annotations
@@ -23,39 +23,20 @@ from typing import Any
 from ..checker import Checker
 from ..errors import UsageError
 from ..ingest import InputOptions, iter_documents
-from ..ingest.warc import is_archive
-from ..types import EXIT_ERROR, EXIT_FAIL, EXIT_OK, DocumentReport, Severity
+from ..types import EXIT_ERROR, EXIT_FAIL, EXIT_OK, Document, DocumentReport, Severity
 from .engine import CheckerSpec, DaskEngine, import_distributed
 
 ENGINES = ("local", "dask")
-#: formats that never show the checked text, so workers need not send it back
-_NO_TEXT = {"jsonl", "json"}
 #: seconds to wait for a scheduler given with --scheduler
 CONNECT_TIMEOUT = 5.0
 
 
-def wanted(settings: dict[str, Any], inputs: Sequence[str]) -> bool:
-    """Does this run go through the streaming runner (Dask, or a web archive among inputs)?"""
+def engine_of(settings: dict[str, Any]) -> str:
+    """The engine asked for (``--engine``, or dask when a ``--scheduler`` is given)."""
     engine = str(getattr(settings.get("engine"), "value", settings.get("engine")) or "local")
     if engine not in ENGINES:
         raise UsageError(f"unknown --engine {engine!r}; use local or dask")
-    if engine == "dask" or settings.get("scheduler"):
-        return True
-    return any(is_archive(item) or _holds_archive(item, settings) for item in inputs)
-
-
-def _holds_archive(item: str, settings: dict[str, Any]) -> bool:
-    """Is ``item`` a folder with a web archive in it (the scan stops at the first one)?"""
-    from pathlib import Path
-
-    from ..ingest.files import ARCHIVE_SUFFIXES
-    from ..ingest.walk import walk
-
-    if "://" in item or not Path(item).is_dir():
-        return False
-    found = walk(Path(item), ARCHIVE_SUFFIXES, {}, include=settings.get("include") or (),
-                 exclude=settings.get("exclude") or ())
-    return any(isinstance(path, Path) for path in found)
+    return "dask" if settings.get("scheduler") else engine
 
 
 def run_check(s: dict[str, Any], checker: Checker, inputs: Sequence[str],
@@ -80,24 +61,29 @@ def run_check(s: dict[str, Any], checker: Checker, inputs: Sequence[str],
 @contextlib.contextmanager
 def _reports(s: dict[str, Any], checker: Checker, fmt: str) -> Iterator[Any]:
     """A function from documents to reports in input order, for the engine asked for."""
-    if str(getattr(s.get("engine"), "value", s.get("engine"))) == "dask" or s.get("scheduler"):
+    if engine_of(s) == "dask":
         detector = str(getattr(s["detector"], "value", s["detector"]))  # a plain str travels
         spec = CheckerSpec.of(checker.rules, s["model"], detector)
         with connect(s.get("scheduler"), s["jobs"] if s["jobs"] > 1 else os.cpu_count() or 1
                      ) as client:
-            engine = DaskEngine(client, spec, keep_text=fmt not in _NO_TEXT)
+            engine = DaskEngine(client, spec, keep_text=fmt == "html")
             try:
                 yield engine.check
             finally:
                 engine.close()
         return
-    if s["jobs"] > 1:
-        from ..parallel import check_parallel
+    from ..parallel import AUTO_MIN_DOCUMENTS, auto_jobs, check_parallel
 
-        yield lambda docs: check_parallel(checker, docs, s["jobs"], s["model"],
-                                          keep_text=fmt not in _NO_TEXT)
-        return
-    yield checker.check_documents
+    def check(documents: Iterable[Document]) -> Iterator[DocumentReport]:
+        jobs = s["jobs"]
+        if not jobs:  # left to choose: one process per core, if the batch is worth it
+            head = list(itertools.islice(documents, AUTO_MIN_DOCUMENTS))
+            jobs, documents = auto_jobs(len(head)), itertools.chain(head, documents)
+        if jobs > 1:
+            return check_parallel(checker, documents, jobs, s["model"], keep_text=fmt == "html")
+        return checker.check_documents(documents)
+
+    yield check
 
 
 @contextlib.contextmanager
