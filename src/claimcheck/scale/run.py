@@ -75,10 +75,11 @@ def _reports(s: dict[str, Any], checker: Checker, fmt: str) -> Iterator[Any]:
     from ..parallel import AUTO_MIN_DOCUMENTS, auto_jobs, check_parallel
 
     def check(documents: Iterable[Document]) -> Iterator[DocumentReport]:
-        jobs = s["jobs"]
-        if not jobs:  # left to choose: one process per core, if the batch is worth it
-            head = list(itertools.islice(documents, AUTO_MIN_DOCUMENTS))
-            jobs, documents = auto_jobs(len(head)), itertools.chain(head, documents)
+        # the first few documents say whether the batch is worth forking for (--jobs 0: one
+        # process per core from 8 documents on; any --jobs: not for a single document)
+        head = list(itertools.islice(documents, AUTO_MIN_DOCUMENTS))
+        documents = itertools.chain(head, documents)
+        jobs = (s["jobs"] or auto_jobs(len(head))) if len(head) > 1 else 1
         if jobs > 1:
             return check_parallel(checker, documents, jobs, s["model"], keep_text=fmt == "html")
         return checker.check_documents(documents)
