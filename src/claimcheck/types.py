@@ -7,7 +7,7 @@ Nothing here imports another module of the package.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -324,16 +324,24 @@ class DocumentReport:
 
     def slim(self, keep: str) -> DocumentReport:
         """What a run keeps of this report once it is written, for the renderer's last word
-        (``Renderer.keeps``): ``all`` of it, everything but the checked text (``summary``),
-        or (``none``) only what the summary counts and the exit code read: the source, score,
-        grade, error and the most severe counted finding, without its quotes."""
+        (``Renderer.keeps``): ``all`` of it; ``findings``: all but the checked text; ``summary``:
+        what a ranked summary row shows (score, grade, verdict, words, fields, and how many
+        findings, signs and missing items of each severity, as shared blank stand-ins); or
+        ``none``: what the summary line and the exit code read (score, error and the most
+        severe counted finding)."""
         if keep == "all":
             return self
-        if keep == "summary":
+        if keep == "findings":
             return replace(self, text="")
+        if keep == "summary":
+            return DocumentReport(
+                self.source, self.score, self.grade, self.verdict,
+                tuple(_stand_in(f, (f.severity, f.counted)) for f in self.findings),
+                tuple(_stand_in(s, "signal") for s in self.signals),
+                tuple(_stand_in(m, "missing") for m in self.missing),
+                stats=self.stats, error=self.error, fields=self.fields)
         worst = max(self.counted_findings, key=lambda f: f.severity.rank, default=None)
-        light = () if worst is None else (replace(worst, sentence="", match="", pattern="",
-                                                  cue="", evidence=()),)
+        light = () if worst is None else (_stand_in(worst, (worst.severity, True)),)
         return DocumentReport(self.source, self.score, self.grade, "", light,
                               error=self.error)
 
@@ -402,3 +410,18 @@ class Report:
             "errors": self.errors,
             "mean_score": self.mean_score,
         }
+
+
+#: blank findings, signs and missing items standing in for real ones in kept reports (see
+#: ``DocumentReport.slim``): one shared object per kind, so a batch keeps only references
+_STAND_INS: dict[object, Any] = {}
+
+
+def _stand_in(item: Any, kind: object) -> Any:
+    found = _STAND_INS.get(kind)
+    if found is None:
+        blank = {f.name: "" for f in fields(item) if f.type in ("str", str)}
+        if isinstance(item, Finding):
+            blank["evidence"] = ()
+        found = _STAND_INS[kind] = replace(item, **blank)
+    return found

@@ -28,8 +28,9 @@ class RenderContext:
 
 
 class Renderer(Protocol):
-    #: what ``finish`` reads of each document (see ``DocumentReport.slim``): "all", "summary"
-    #: (all but the checked text) or "none" (the counts of the summary line)
+    #: what ``finish`` reads of each document (see ``DocumentReport.slim``): "all",
+    #: "findings" (all but the checked text), "summary" (a ranked row: scores and counts) or
+    #: "none" (the summary line's counts)
     keeps: str
 
     def document(self, doc: DocumentReport) -> None: ...

@@ -106,7 +106,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
 class SarifRenderer(WholeRunRenderer):
     """One SARIF log for the whole run, written at the end."""
 
-    keeps = "summary"  # every finding, not the checked text
+    keeps = "findings"  # every finding, not the checked text
 
     def render(self, report: Report) -> str:
         return json.dumps(sarif_log(report), ensure_ascii=False, indent=2) + "\n"
