@@ -91,15 +91,22 @@ def write_folder(docs: list[str], folder: Path) -> None:
         (folder / f"doc{n:06d}.txt").write_text(doc, encoding="utf-8")
 
 
+#: run a command and print its wall time and peak RSS in KiB; from a fresh small interpreter,
+#: because a child forked from this (large) process starts with this process's pages counted
+_MEASURE = """
+import os, subprocess, sys, time
+start = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+usage = os.wait4(proc.pid, 0)[2]
+print(time.perf_counter() - start, usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1))
+"""
+
+
 def cli_run(args: list[str]) -> tuple[float, float]:
     """Wall seconds and peak RSS (MiB) of one CLI run, output discarded."""
-    start = time.perf_counter()
-    proc = subprocess.Popen([*CLAIMCHECK, *args], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, cwd=REPO)
-    _, _, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return wall, rss
+    out = subprocess.run([sys.executable, "-c", _MEASURE, *CLAIMCHECK, *args], cwd=REPO,
+                         capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1]) / 1024
 
 
 def jobs(docs: list[str], runs: int) -> None:
