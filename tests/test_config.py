@@ -65,6 +65,20 @@ def test_usage_errors_exit_2():
 def test_jobs_gives_the_same_bytes_in_the_same_order():
     args = ("check", "-f", "jsonl", "--fail-under", "0", str(SAMPLES / "batch"),
             str(SAMPLES / "marketing-clinic.txt"), str(SAMPLES / "careful-article.txt"))
-    serial = run_cli(*args)
+    serial = run_cli(*args, "--jobs", "1")
     parallel = run_cli(*args, "--jobs", "2")
     assert serial.stdout == parallel.stdout and serial.stdout.count(b"\n") >= 6
+
+
+def test_a_batch_is_split_over_the_cores_by_default_with_the_same_output(tmp_path):
+    """--jobs 0, the default, forks one process per core for 8 documents or more; the report
+    is byte-identical to a run in one process, in every format that streams or summarises."""
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    for n in range(12):
+        (tmp_path / f"page{n:02d}.txt").write_text(texts[n % len(texts)] + f"\nPage {n}.\n",
+                                                   encoding="utf-8")
+    for fmt in ("jsonl", "json", "text"):
+        args = ("check", "-f", fmt, "--fail-under", "0", str(tmp_path))
+        default, serial = run_cli(*args), run_cli(*args, "--jobs", "1")
+        assert default.returncode == serial.returncode == 0, default.stderr
+        assert default.stdout == serial.stdout and b"page11.txt" in default.stdout

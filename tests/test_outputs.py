@@ -389,3 +389,23 @@ def test_streamed_json_is_the_same_bytes_as_the_whole_report(checker, texts):
         renderer.document(doc)
     renderer.finish(report)
     assert out.getvalue() == json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+def test_kept_reports_still_give_every_summary_row_and_exit_code(checker):
+    """A batch keeps of each report only what the format's end of run reads: the ranked rows
+    (score, grade, counts of findings, signs, missing items) and the exit code come out the
+    same from the slim copies."""
+    from claimcheck.render.csv import summary_row
+    from claimcheck.types import Severity
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    for text in texts:
+        doc = checker.check_text(text, "page.txt")
+        summary, least = doc.slim("summary"), doc.slim("none")
+        assert summary_row(summary) == summary_row(doc) and not summary.text
+        assert len(summary.counted_findings) == len(doc.counted_findings)
+        for slim in (summary, least, doc.slim("findings")):
+            for fail_on in (None, Severity.LOW, Severity.HIGH):
+                assert slim.fails(55, fail_on) == doc.fails(55, fail_on)
+            assert (slim.score, slim.grade, slim.error) == (doc.score, doc.grade, doc.error)
+        assert doc.slim("all") is doc
