@@ -142,14 +142,18 @@ def _rarity_cost(values: frozenset[str]) -> int:
     return sum(50 if (v.lower() in _COMMON or not v.isalnum()) else 1 for v in values)
 
 
-def _pattern_problem(vocab, pattern: list[dict]) -> str:  # type: ignore[no-untyped-def]
-    """spaCy's own complaint about a token pattern, or '' if it compiles."""
+def _compiled(vocab, spec: PatternSpec, match_key: str, pattern: list[dict]) -> Matcher:  # type: ignore[no-untyped-def]
+    """A Matcher holding the token pattern, checked by spaCy as it compiles; a pattern spaCy
+    rejects is a rule-file error naming the rule."""
+    matcher = Matcher(vocab, validate=True)
     try:
-        Matcher(vocab, validate=True).add("check", [pattern])
+        matcher.add(match_key, [pattern], greedy="LONGEST")
     except Exception as exc:  # spaCy raises MatchPatternError / ValueError
         lines = str(exc).strip().splitlines()
-        return lines[-1] if lines else str(exc)
-    return ""
+        problem = lines[-1] if lines else str(exc)
+        raise RuleFileError(spec.file or "patterns", f"token pattern does not compile: "
+                            f"{problem}", rule=spec.key, key="patterns.tokens") from None
+    return matcher
 
 
 @dataclass(frozen=True)
@@ -226,19 +230,12 @@ class PatternSet:
 
     def _add_tokens(self, spec: PatternSpec, match_key: str) -> None:
         pattern = [dict(t) for t in spec.tokens or ()]
-        problem = _pattern_problem(self._vocab, pattern)
-        if problem:
-            raise RuleFileError(spec.file or "patterns", f"token pattern does not compile: "
-                                f"{problem}", rule=spec.key, key="patterns.tokens")
+        matcher = _compiled(self._vocab, spec, match_key, pattern)
         requires = _requirements(pattern)
         if not requires:
-            matcher = Matcher(self._vocab)
-            matcher.add(match_key, [pattern], greedy="LONGEST")
             self._unanchored.append((_text_prefilter(pattern), matcher))
             return
         group = len(self._groups)
-        matcher = Matcher(self._vocab)
-        matcher.add(match_key, [pattern], greedy="LONGEST")
         self._groups.append(matcher)
         self._requires.append(requires)
         kind, values = min(requires, key=lambda r: _rarity_cost(r[1]))
