@@ -67,6 +67,7 @@ def _requirements(pattern: list[dict]) -> list[tuple[str, frozenset[str]]]:
 _FLAGS = {"IS_ALPHA": IS_ALPHA, "IS_DIGIT": IS_DIGIT, "IS_PUNCT": IS_PUNCT,
           "IS_TITLE": IS_TITLE, "LIKE_NUM": LIKE_NUM, "LIKE_URL": LIKE_URL}
 _FLAG_IDS = tuple(_FLAGS.values())
+_FLAG_COLUMN = {name: n for n, name in enumerate(_FLAGS)}
 
 
 @dataclass(frozen=True)
@@ -115,8 +116,8 @@ def _outline(pattern: list[dict]) -> tuple[_Step, ...] | None:
     steps = []
     for spec in pattern:
         words = tuple(_requirements([{k: v for k, v in spec.items() if k != "OP"}]))
-        flags = tuple((list(_FLAGS).index(k), v) for k, v in spec.items()
-                      if k in _FLAGS and isinstance(v, bool))
+        flags = tuple((_FLAG_COLUMN[k], v) for k, v in spec.items()
+                      if k in _FLAG_COLUMN and isinstance(v, bool))
         steps.append(_Step(spec.get("OP") == "?", words, flags))
     return tuple(steps)
 
