@@ -254,3 +254,27 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2():
     err = result.stderr.decode().strip()
     assert result.returncode == 2 and len(err.splitlines()) == 1
     assert err.startswith("claimcheck: error: cannot reach the Dask scheduler at tcp://127.0.0.1")
+
+
+def test_bytes_that_are_not_a_gzip_member_in_a_gz_archive_are_one_broken_record(tmp_path):
+    """In a .warc.gz every record is its own gzip member. A stretch of plain (or damaged)
+    bytes between members is a broken record: reported once, and the pages after it are read
+    (warcio alone reads such bytes as plain text and may swallow the rest of the archive)."""
+    from warcio.warcwriter import WARCWriter
+
+    def records(gz: bool, uri: str, body: bytes) -> bytes:
+        buf = io.BytesIO()
+        _response(WARCWriter(buf, gzip=gz), uri, "text/plain", body)
+        return buf.getvalue()
+
+    archive = tmp_path / "mixed.warc.gz"
+    archive.write_bytes(records(True, "https://clinic.example/first", b"Our cells cure pain.")
+                        + records(False, "https://clinic.example/plain", b"A cure for all.")
+                        + records(True, "https://clinic.example/last", b"Our cells cure MS."))
+    from claimcheck.ingest import InputOptions, iter_documents
+
+    docs = list(iter_documents([str(archive)], InputOptions(), {}))
+    assert [d.source.split(" @")[0] for d in docs[::2]] == [
+        "https://clinic.example/first", "https://clinic.example/last"]
+    assert len(docs) == 3 and docs[1].error is not None and docs[1].error.type == "warc"
+    assert docs[1].source.startswith(f"{archive} (record at byte ")

@@ -15,6 +15,8 @@ next record found after it: the next gzip member of a ``.gz`` archive, else the 
 
 from __future__ import annotations
 
+import io
+import os
 import re
 from collections.abc import Iterator
 from email.message import Message
@@ -64,6 +66,10 @@ def _read_from(handle: BinaryIO, start: int, name: str, max_bytes: int,
     reported = -1  # the offset of a record already given an error record
     try:
         for record in records:
+            if compressed and not _member_at(handle, records.offset):
+                # a .gz archive is gzipped record by record: bytes that are not a gzip member
+                # are a damaged record, whatever warcio made of them as plain text
+                raise ValueError("the record is not a gzip member: its bytes are damaged")
             doc = _page(record, name, records.offset, max_bytes, skipped)
             if doc is not None:
                 if doc.error is not None and doc.error.type == BROKEN:
@@ -145,6 +151,19 @@ def _media_type(value: str | None) -> tuple[str, str | None]:
 def _skip(skipped: dict[str, int], key: str) -> None:
     skipped[key] = skipped.get(key, 0) + 1
     return None
+
+
+def _member_at(handle: BinaryIO, offset: int) -> bool:
+    """Does a gzip member start at ``offset``? (Read without moving the handle, which the
+    archive iterator is reading from.)"""
+    try:
+        head = os.pread(handle.fileno(), 3, offset)
+    except (AttributeError, OSError, io.UnsupportedOperation):  # not a plain file
+        here = handle.tell()
+        handle.seek(offset)
+        head = handle.read(3)
+        handle.seek(here)
+    return _GZIP_MAGIC.match(head) is not None
 
 
 def _unread_tail(handle: BinaryIO, end: int) -> int | None:
