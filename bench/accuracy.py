@@ -166,9 +166,14 @@ def validation_sentences() -> list[dict]:
 
     config_path = ROOT / "training" / "config.toml"
     config = TrainConfig.read(config_path if config_path.is_file() else None)
-    rows, _ = load(corpus_files(ROOT / "training" / "corpus"))
-    out = [dict(r, truth=r["labels"]) for r in rows
-           if split_of(r, config.validation_percent) == "validation"]
+    out = []
+    for path in corpus_files(ROOT / "training" / "corpus"):
+        # the round a file was written in: r3-*, r4-*, r5-* by name, the rest rounds 1-2
+        prefix = path.stem.split("-")[0]
+        written = prefix if prefix[:1] == "r" and prefix[1:].isdigit() else "r1-2"
+        rows, _ = load([path])
+        out += [dict(r, truth=r["labels"], round=written) for r in rows
+                if split_of(r, config.validation_percent) == "validation"]
     for r in out:
         if not r["labels"] and r["context"] != "plain":
             r["hard"] = r["context"]
@@ -236,6 +241,7 @@ def run(detector: str, args: argparse.Namespace) -> None:
         rows = validation_sentences()
         print("validation split of training/corpus:")
         judge_sentences(checker, rows, "kind", category_class, False)
+        judge_sentences(checker, rows, "round", category_class, False, details=False)
     if (args.docs / "index.jsonl").is_file():
         print(f"pages of {args.docs}:")
         document_metrics(checker, args.docs)
