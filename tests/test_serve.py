@@ -353,6 +353,25 @@ def test_fetch_guard_sees_every_redirect_hop(site):
     assert Site.hits[hits:] == ["/moved"]  # the redirect's target was never requested
 
 
+def test_a_name_that_rebinds_to_a_private_address_is_refused_at_connect(site):
+    """DNS rebinding: a name can resolve to a public address when the guard looks it up and to
+    a private one when the fetch connects. The guard also checks the address the connection
+    reached, before anything is sent (here the look-up is skipped to play the public answer)."""
+    from claimcheck.ingest.fetch import RefusePrivate
+
+    class PublicLookingName(RefusePrivate):
+        def __call__(self, url: str) -> None:
+            pass  # as if the name had resolved to a public address
+
+    hits = len(Site.hits)
+    with pytest.raises(FetchError) as info:
+        fetch(f"{site}/plain", timeout=5, max_bytes=10_000, guard=PublicLookingName())
+    assert "loopback address" in info.value.message and info.value.type == "url"
+    assert Site.hits[hits:] == []  # no request reached the server
+    # without a peer check the same fetch goes through
+    assert fetch(f"{site}/plain", timeout=5, max_bytes=10_000, guard=lambda url: None).body
+
+
 @pytest.mark.parametrize("url, refused", [
     ("http://127.0.0.1/", True), ("http://127.9.9.9:8080/x", True), ("http://[::1]/", True),
     ("http://[::ffff:127.0.0.1]/", True), ("http://10.1.2.3/", True),

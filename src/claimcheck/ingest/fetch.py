@@ -4,11 +4,13 @@ Limits, so a bad server cannot hang or flood a batch: ``timeout`` seconds for th
 (and for each socket wait), at most ``max_bytes`` read, at most ``MAX_REDIRECTS`` redirects,
 http and https only. Every failure is a ``FetchError`` with an error type and one plain line;
 ``ingest`` turns it into that URL's error record. A ``guard`` (such as ``refuse_private``, which
-``claimcheck serve`` uses) sees every URL before it is requested, the first and each redirect.
+``claimcheck serve`` uses) sees every URL before it is requested, the first and each redirect;
+a guard with a ``peer`` method also sees the address each connection reaches.
 """
 
 from __future__ import annotations
 
+import http.client
 import ipaddress
 import socket
 import ssl
@@ -70,7 +72,8 @@ def fetch(url: str, *, timeout: float, max_bytes: int, user_agent: str = "claimc
     ``guard(url)`` is called before each request (every redirect hop) and may raise
     ``FetchError`` to refuse it."""
     deadline = time.monotonic() + timeout
-    opener = _opener()
+    peer = getattr(guard, "peer", None)  # a guard that also checks where connections go
+    opener = _checked_opener(peer) if peer is not None else _opener()
     seen = [url]
     current = url
     while True:
@@ -196,20 +199,31 @@ def _fetch_error(exc: BaseException, url: str, timeout: float) -> FetchError:
     return FetchError("fetch", f"fetching failed: {text}")
 
 
-def refuse_private(url: str) -> None:
+class RefusePrivate:
     """A ``fetch`` guard: refuse a host that is, or resolves to, a loopback, private, link-local
-    or other non-public address (this machine, the local network, cloud metadata services)."""
-    host = urllib.parse.urlsplit(url).hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return  # the fetch itself then reports the failed lookup in its own words
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+    or other non-public address (this machine, the local network, cloud metadata services).
+
+    Called with each URL before it is requested (every redirect hop), it checks what the host
+    name resolves to; ``peer`` then checks the address each connection really reached, so a
+    name that resolves to a public address for the check and to a private one for the fetch
+    (DNS rebinding) is refused too. Through a proxy only the name is checked."""
+
+    def __call__(self, url: str) -> None:
+        host = urllib.parse.urlsplit(url).hostname or ""
+        try:
+            infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            return  # the fetch itself then reports the failed lookup in its own words
+        for info in infos:
+            self.peer(host, str(info[4][0]))
+
+    def peer(self, host: str, ip: str) -> None:
+        """Refuse ``ip`` (what ``host`` resolved to, or the address a connection reached)."""
+        address = ipaddress.ip_address(ip.split("%")[0])
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
             address = address.ipv4_mapped
         if address.is_global and not address.is_multicast:
-            continue
+            return
         what = ("a loopback address (this machine)" if address.is_loopback
                 else "a link-local address" if address.is_link_local
                 else "a private network address" if address.is_private
@@ -217,3 +231,47 @@ def refuse_private(url: str) -> None:
         shown = host if host == str(address) else f"{host} ({address})"
         raise FetchError("url", f"refused to fetch {shown}: it is {what}; only public "
                          "addresses are fetched here")
+
+
+#: the guard ``claimcheck serve`` uses unless --allow-private is given
+refuse_private = RefusePrivate()
+
+
+def _checked_opener(peer: Callable[[str, str], None]) -> urllib.request.OpenerDirector:
+    """An opener whose connections call ``peer(host, ip)`` with the address they reached,
+    right after connecting and before anything is sent."""
+
+    def checked(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
+        class Checked(base):  # type: ignore[valid-type, misc]
+            def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+                super().__init__(*args, **kwargs)
+                connect = self._create_connection  # type: ignore[attr-defined]
+
+                def create(address, *more, **options):  # type: ignore[no-untyped-def]
+                    sock = connect(address, *more, **options)
+                    if not self._tunnel_host:  # type: ignore[attr-defined]  # not via a proxy
+                        try:
+                            peer(self.host, sock.getpeername()[0])
+                        except BaseException:
+                            sock.close()
+                            raise
+                    return sock
+
+                self._create_connection = create  # type: ignore[attr-defined]
+
+        return Checked
+
+    http_class, https_class = checked(http.client.HTTPConnection), checked(
+        http.client.HTTPSConnection)
+
+    class Http(urllib.request.HTTPHandler):
+        def http_open(self, req):  # type: ignore[no-untyped-def]
+            return self.do_open(http.client.HTTPConnection if req.has_proxy() else http_class,
+                                req)
+
+    class Https(urllib.request.HTTPSHandler):
+        def https_open(self, req):  # type: ignore[no-untyped-def]
+            return self.do_open(http.client.HTTPSConnection if req.has_proxy() else
+                                https_class, req, context=self._context)
+
+    return urllib.request.build_opener(_NoRedirects, Http, Https)
