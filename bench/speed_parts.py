@@ -110,14 +110,15 @@ def cli_run(args: list[str]) -> tuple[float, float]:
 
 
 def jobs(docs: list[str], runs: int) -> None:
-    """--jobs 2 against --jobs 1 on the same folder through the CLI (-f jsonl)."""
+    """--jobs 2 against --jobs 1 on the same folder through the CLI (-f jsonl), timed as
+    bench/jobs.py does."""
+    import jobs as jobs_bench
+
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "docs"
         write_folder(docs, folder)
-        times = {}
-        for n in (1, 2):
-            times[n] = statistics.median(cli_run(["check", "-f", "jsonl", "-j", str(n),
-                                                  str(folder)])[0] for _ in range(runs))
+        times = {n: statistics.median(jobs_bench.run(folder, n)[0] for _ in range(runs))
+                 for n in (1, 2)}
     print(f"--jobs 2 vs --jobs 1 ({len(docs)} documents, {words_of(docs):,} words, CLI end to "
           f"end): {times[1]:.2f} s vs {times[2]:.2f} s: {times[1] / times[2]:.2f}x "
           f"(target >= 1.8x; {os.cpu_count()} CPUs)")

@@ -10,6 +10,7 @@ a guard with a ``peer`` method also sees the address each connection reaches.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import ipaddress
 import socket
@@ -237,41 +238,50 @@ class RefusePrivate:
 refuse_private = RefusePrivate()
 
 
+class _PeerChecked:
+    """A connection that calls ``peer(host, ip)`` with the address it reached, right after
+    connecting and before anything is sent (not through a proxy: the proxy is what it
+    reaches)."""
+
+    def __init__(self, *args, peer: Callable[[str, str], None], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        connect = self._create_connection  # type: ignore[has-type]
+
+        def create(address, *more, **options):  # type: ignore[no-untyped-def]
+            sock = connect(address, *more, **options)
+            if not self._tunnel_host:  # type: ignore[attr-defined]
+                try:
+                    peer(self.host, sock.getpeername()[0])  # type: ignore[attr-defined]
+                except BaseException:
+                    sock.close()
+                    raise
+            return sock
+
+        self._create_connection = create
+
+
+class _PeerCheckedHTTP(_PeerChecked, http.client.HTTPConnection):
+    pass
+
+
+class _PeerCheckedHTTPS(_PeerChecked, http.client.HTTPSConnection):
+    pass
+
+
 def _checked_opener(peer: Callable[[str, str], None]) -> urllib.request.OpenerDirector:
-    """An opener whose connections call ``peer(host, ip)`` with the address they reached,
-    right after connecting and before anything is sent."""
-
-    def checked(base: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
-        class Checked(base):  # type: ignore[valid-type, misc]
-            def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-                super().__init__(*args, **kwargs)
-                connect = self._create_connection  # type: ignore[attr-defined]
-
-                def create(address, *more, **options):  # type: ignore[no-untyped-def]
-                    sock = connect(address, *more, **options)
-                    if not self._tunnel_host:  # type: ignore[attr-defined]  # not via a proxy
-                        try:
-                            peer(self.host, sock.getpeername()[0])
-                        except BaseException:
-                            sock.close()
-                            raise
-                    return sock
-
-                self._create_connection = create  # type: ignore[attr-defined]
-
-        return Checked
-
-    http_class, https_class = checked(http.client.HTTPConnection), checked(
-        http.client.HTTPSConnection)
+    """An opener whose direct connections are checked by ``peer`` (see ``_PeerChecked``)."""
 
     class Http(urllib.request.HTTPHandler):
         def http_open(self, req):  # type: ignore[no-untyped-def]
-            return self.do_open(http.client.HTTPConnection if req.has_proxy() else http_class,
-                                req)
+            if req.has_proxy():
+                return super().http_open(req)
+            return self.do_open(functools.partial(_PeerCheckedHTTP, peer=peer), req)
 
     class Https(urllib.request.HTTPSHandler):
         def https_open(self, req):  # type: ignore[no-untyped-def]
-            return self.do_open(http.client.HTTPSConnection if req.has_proxy() else
-                                https_class, req, context=self._context)
+            if req.has_proxy():
+                return super().https_open(req)
+            return self.do_open(functools.partial(_PeerCheckedHTTPS, peer=peer), req,
+                                context=self._context)
 
     return urllib.request.build_opener(_NoRedirects, Http, Https)
