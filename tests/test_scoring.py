@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from claimcheck.score.scoring import (
     DENSITY_POINTS,
     HEDGED_FACTOR,
@@ -27,10 +29,10 @@ def test_clean_text_scores_100_grade_a():
 
 
 def test_repeats_of_one_rule_count_less_each_time():
-    result = score_document([hit(), hit(), hit()], [])
+    result = score_document([hit(), hit(), hit(), hit()], [])
     high = SEVERITY_POINTS[Severity.HIGH]
-    assert result.hit_weights == (high, high / 2, high / 4)
-    assert result.score == round(100 - high * 1.75)
+    assert result.hit_weights == (high, high / 2, high / 4, round(high / 8, 2))
+    assert result.score == round(100 - high * 1.875)  # below the cap's knee: plain arithmetic
 
 
 def test_hedged_claims_count_for_less_and_mentions_not_at_all():
@@ -73,10 +75,27 @@ def test_claims_of_one_kind_count_less_each_time_whichever_rule_or_model_found_t
 def test_a_page_that_promotes_a_treatment_is_never_graded_a_or_b():
     credits = [Credit(f"GRISK00{i}", "r.s", 4.0, 1, f"cat{i}") for i in range(1, 9)]
     one_claim = score_document([hit(severity=Severity.LOW, category="cure")], credits)
-    assert one_claim.score == PROMOTES_CAP and one_claim.grade == "C"
+    assert 55 <= one_claim.score <= PROMOTES_CAP and one_claim.grade == "C"
     assert any(line.label == "cap" for line in one_claim.arithmetic)
     sales_only = score_document([hit("SALE001", Severity.LOW, promotes=False)], credits)
     assert sales_only.grade == "A"
+
+
+def test_the_cap_keeps_the_order_of_pages_it_caps():
+    # one small claim among many good signs ranks above two big claims with none: clipping
+    # both at the cap would tie them
+    credits = [Credit(f"GRISK00{i}", "r.s", 4.0, 1, f"cat{i}") for i in range(1, 9)]
+    careful = score_document([hit(severity=Severity.LOW, category="cure")], credits)
+    selling = score_document([hit("CURE001", Severity.MEDIUM, category="cure"),
+                              hit("MECH001", Severity.LOW, category="mechanism")], [])
+    assert careful.score > selling.score >= 55
+    assert careful.grade == selling.grade == "C"
+    # the arithmetic still adds up to the score
+    assert sum(line.points for line in careful.arithmetic[:-1]) == pytest.approx(
+        careful.score, abs=0.5)
+    # below the knee the cap changes nothing
+    weak = score_document([hit(f"X{i:03d}", category=f"c{i}") for i in range(2)], [])
+    assert weak.score < 55 and not any(line.label == "cap" for line in weak.arithmetic)
 
 
 def test_red_flags_spread_thin_over_a_long_page_cost_at_most_the_density_cap():
@@ -85,7 +104,7 @@ def test_red_flags_spread_thin_over_a_long_page_cost_at_most_the_density_cap():
     density = [line for line in long_page.arithmetic if line.label == "density cap"]
     assert density and sum(line.points for line in long_page.arithmetic[1:5]) + \
         density[0].points == -DENSITY_POINTS * 4
-    assert long_page.score == PROMOTES_CAP
+    assert 55 <= long_page.score <= PROMOTES_CAP
     short_page = score_document(hits, [], sentences=8)
     assert short_page.score == 0
 

@@ -8,6 +8,9 @@ per percent of the page's sentences that make a counted claim. Each disclosure t
 makes (risks, status...) takes off its points. Each kind (category) of careful-writing signal
 adds its points back once, up to a cap. A page that promotes a treatment (a counted claim of
 any kind but a call to action) can score at most ``PROMOTES_CAP``: it is never graded A or B.
+The cap compresses rather than clips: the part of such a page's score above ``CAP_KNEE`` is
+scaled into the room below the cap, so one doubtful claim among many good signs still ranks
+above several claims with none, and every page keeps the grade the cap would give it.
 The result is clamped to 0-100. Every step is a ``ScoreLine`` so a user can follow it.
 """
 
@@ -30,6 +33,9 @@ SIGNAL_CAP = 25.0
 DENSITY_POINTS = 2.0
 #: the most a page that promotes a treatment with counted claims can score (grade C)
 PROMOTES_CAP = 69.0
+#: where the cap starts to compress (the lowest grade-C score): a promoting page's points
+#: between here and the best possible score are scaled into [CAP_KNEE, PROMOTES_CAP]
+CAP_KNEE = 55.0
 GRADES = ((85, "A"), (70, "B"), (55, "C"), (40, "D"), (0, "F"))
 #: {treatment} is what the page is about ("stem cell treatment", "IV drips"...)
 VERDICTS = {
@@ -118,10 +124,13 @@ def score_document(hits: Sequence[Hit], credits: Sequence[Credit],
         lines.append(ScoreLine(f"{rule} {name}", -points, "missing from the whole page"))
     credit_weights, bonus = _credits(credits, lines)
     raw = START - deducted + bonus
-    if any(h.counted and h.promotes for h in hits) and raw > PROMOTES_CAP:
-        lines.append(ScoreLine("cap", PROMOTES_CAP - raw, "a page that makes counted claims "
-                               f"for a treatment scores at most {PROMOTES_CAP:g}"))
-        raw = PROMOTES_CAP
+    if any(h.counted and h.promotes for h in hits) and raw > CAP_KNEE:
+        capped = _compressed(raw)
+        lines.append(ScoreLine("cap", round(capped - raw, 2), "a page that makes counted "
+                               f"claims for a treatment scores at most {PROMOTES_CAP:g}: "
+                               f"its {raw - CAP_KNEE:.1f} points above {CAP_KNEE:g} count "
+                               f"x{_CAP_SCALE:.2f}"))
+        raw = capped
     final = int(round(min(START, max(0.0, raw))))
     if raw > START:
         lines.append(ScoreLine("ceiling", START - raw, "a score cannot exceed 100"))
@@ -133,6 +142,17 @@ def score_document(hits: Sequence[Hit], credits: Sequence[Credit],
     verdict = verdict.format(treatment=treatment or DEFAULT_TREATMENT)
     return Score(final, grade, verdict, tuple(hit_weights), tuple(credit_weights),
                  tuple(lines))
+
+
+#: how much of a promoting page's score above the knee is kept: the best possible score
+#: (every good sign, nothing deducted) lands exactly on the cap
+_CAP_SCALE = (PROMOTES_CAP - CAP_KNEE) / (START + SIGNAL_CAP - CAP_KNEE)
+
+
+def _compressed(raw: float) -> float:
+    """A promoting page's score above the knee, scaled into the room below the cap
+    (monotone: a better page still scores higher)."""
+    return min(PROMOTES_CAP, CAP_KNEE + (raw - CAP_KNEE) * _CAP_SCALE)
 
 
 def _deductions(hits: Sequence[Hit], lines: list[ScoreLine]) -> tuple[list[float], float]:
