@@ -30,6 +30,14 @@ PAIRS = [
      "The clinic told her that stem cells were a guaranteed cure for autism."),
     ("conditional", "This treatment has no side effects.",
      "If a clinic says a treatment has no side effects, get a second opinion."),
+    # a norm about evidence, not a claim that the treatment meets it; the perfect tense
+    # ("has been proven") is still a claim
+    ("conditional", "Our exosome therapy has been proven to work for knee pain.",
+     "Before approval, an exosome therapy must be tested and proven to work for knee pain."),
+    ("conditional", "Our exosome therapy has been proven to work for knee pain.",
+     "An exosome therapy would have to be shown in trials to be proven to work for knee pain."),
+    ("conditional", "Our stem cells repair damaged nerve tissue.",
+     "In rodent work, stem cells repair damaged nerve tissue."),
 ]
 
 
