@@ -99,6 +99,29 @@ def test_headings_and_buttons_are_not_assertions_but_a_lone_line_is(rules_checke
     assert any(f.counted for f in lone.findings)
 
 
+REFERENCE_LIST = """Our clinic uses stem cells that repair damaged cartilage (Lee et al., 2020).
+
+References
+1. Hartley P, Moreno JL, Baptiste K, et al. Mesenchymal stem cells repair damaged cartilage in
+2. Okafor, N., & Lindqvist, E. (2018). Stem cells cure everything. Regen Med, 13(4), 411-420.
+3. Quist R, Amari T. Stem cells are a guaranteed cure for arthritis. Regen Rep. 2017;9:40-8.
+Smith and colleagues write that stem cells are a guaranteed cure for arthritis, 2019;9:40.
+"""
+
+
+def test_titles_in_a_reference_list_are_not_claims_but_its_citations_are_good_signs(checker):
+    report = checker.check_text(REFERENCE_LIST)
+    by_line: dict[int, set[tuple[str, bool]]] = {}
+    for f in report.findings:
+        by_line.setdefault(f.line, set()).add((f.context, f.counted))
+    assert any(counted for _, counted in by_line[1])  # the page's own claim, citation or not
+    for line in (5, 6):  # entries: authors first, then where they were published
+        assert by_line[line] and all(c == ("reference", False) for c in by_line[line])
+    # a sentence of the text that names its source is still the writer's claim
+    assert any(counted for _, counted in by_line[7])
+    assert any(s.line in (5, 6) for s in report.signals)
+
+
 def test_missing_model_falls_back_to_blank_with_a_note():
     from claimcheck.checker import Checker
 

@@ -40,6 +40,7 @@ class Context(StrEnum):
     QUOTED = "quoted"
     CONDITIONAL = "conditional"
     HEADING = "heading"
+    REFERENCE = "reference"  # an entry of a reference list: a source's title, not a claim
     QUALIFIED = "qualified"  # hedged, and the same sentence says the evidence is limited
 
     @property
@@ -60,6 +61,7 @@ _CONTEXT_LABELS = {
     Context.QUOTED: "mentioned, not claimed (someone else's words)",
     Context.CONDITIONAL: "mentioned, not claimed (hypothetical)",
     Context.HEADING: "in a heading, menu or button, not a sentence of the text",
+    Context.REFERENCE: "in a reference list entry (a source's title), not a claim of the text",
     Context.QUALIFIED: "mentioned, not claimed (hedged, and the sentence says the evidence is "
     "limited)",
 }

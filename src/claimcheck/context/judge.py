@@ -32,7 +32,8 @@ _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothi
 
 
 #: contexts from most to least cautious, for a claim judged at several places
-_CAUTION = {c: n for n, c in enumerate((*PRIORITY, Context.HEADING, Context.ASSERTED))}
+_CAUTION = {c: n for n, c in enumerate((*PRIORITY, Context.REFERENCE, Context.HEADING,
+                                         Context.ASSERTED))}
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ class ContextJudge:
             sentence = self.a.sentences[self.a.assertion_at(start).sentence]
             if sentence.kind == "heading":
                 return Judgement(Context.HEADING, "")
+            if sentence.kind == "reference":
+                return Judgement(Context.REFERENCE, "")
         return judgement
 
     def judge_spans(self, spans: list[tuple[int, int]]) -> Judgement:

@@ -1,12 +1,14 @@
 """Where sentences and clauses begin and end, on token texts alone (no spaCy objects).
 
 The blank pipeline cuts sentences here: after . ! ? (and closing quotes), at line breaks that
-are not a wrap, with run-on text cut into bounded pieces. Each sentence is a text, a question or
-a heading (a short Title Case line on its own); each is split into clauses at semicolons, dashes
-and ", but"-like joints.
+are not a wrap, with run-on text cut into bounded pieces. Each sentence is a text, a question,
+a heading (a short Title Case line on its own) or a reference (its line is an entry of a
+reference list); each is split into clauses at semicolons, dashes and ", but"-like joints.
 """
 
 from __future__ import annotations
+
+import re
 
 #: tokens that end one assertion (clause) inside a sentence
 _CLAUSE_PUNCT = {";", "—", "–", "--"}
@@ -27,6 +29,19 @@ MAX_SENTENCE_TOKENS = 80
 _SMALL_WORDS = {"a", "an", "and", "as", "at", "but", "by", "for", "in", "of", "on", "or",
                 "the", "to", "vs", "with", "from", "into", "is", "are"}
 _WRAP_WIDTH = 60
+#: a reference-list entry begins with its authors ("4. Cook M, Richey A, ...", "[2] Lee JH,
+#: Park S", "Smith, J., & Jones, K. (2019)") ...
+_AUTHORS = re.compile(r"[ \t]*(?:\[?\d{1,3}[\].)]?[ \t]+)?[A-Z][A-Za-z'\u2019-]+,?[ \t]+"
+                      r"(?:[A-Z]{1,3}\b\.?|[A-Z]\.[ \t]?(?:[A-Z]\.)?)[ \t]*(?:,|&|and\b|et al)")
+#: ... and holds where it was published: "2021;16:2852", "2019, 12(3): 45", "12(3), 45-67",
+#: a DOI or a PMID
+_PUBLISHED = re.compile(r"\b(?:19|20)\d{2}[a-z]?\s*[;,]\s*\d+\s*(?:\(\d+\))?\s*:\s*[\dA-Z]|"
+                        r"\b(?:19|20)\d{2}\)?\s*[.,]?\s*\d+\s*\(\d+\)\s*[:,]\s*\d|"
+                        r"\b\d{1,4}\s*\(\d{1,4}\)\s*[:,]\s*\d+\s*[-\u2013]\s*\d+|"
+                        r"\bdoi\s*:?\s*10\.\d{4,}/|\b10\.\d{4,}/\S|\bPMID:?\s*\d{5,}",
+                        re.IGNORECASE)
+#: how far into a line a reference's authors and publication details are looked for
+_REFERENCE_SPAN = 600
 
 
 def line_starts(text: str, texts: list[str], starts: list[int]) -> list[int]:
@@ -96,7 +111,10 @@ def bounded(raw: list[tuple[int, int]], texts: list[str]) -> list[tuple[int, int
 
 def sentence_kind(text: str, texts: list[str], starts: list[int], ends: list[int], s: int,
                    e: int, bounds: tuple[int, int]) -> str:
-    """text, question or heading; ``bounds`` are where the text's first and last words are."""
+    """text, question, heading or reference; ``bounds`` are where the text's first and last
+    words are."""
+    if is_reference_line(text, starts[s]):
+        return "reference"
     last = texts[e - 1]
     if last == "?" or (last in _CLOSERS and e - 2 >= s and texts[e - 2] == "?"):
         return "question"
@@ -116,6 +134,21 @@ def sentence_kind(text: str, texts: list[str], starts: list[int], ends: list[int
     if words <= 4 or (alpha and title / len(alpha) >= 0.6):
         return "heading"
     return "text"
+
+
+def is_reference_line(text: str, at: int) -> bool:
+    """Is the line that holds character ``at`` an entry of a reference list: authors first,
+    then where it was published? Its title ("Weighing up the evidence...") is then no claim
+    either. Only the line's first ``_REFERENCE_SPAN`` characters are read, so the cost per
+    sentence stays bounded on a page that is one long line."""
+    low = max(0, at - _REFERENCE_SPAN)
+    first = text.rfind("\n", low, at) + 1
+    if first == 0 and low > 0:
+        return False  # further than the span from its line's start
+    head = text[first:first + _REFERENCE_SPAN]
+    end = head.find("\n")
+    head = head if end < 0 else head[:end]
+    return bool(_AUTHORS.match(head)) and bool(_PUBLISHED.search(head))
 
 
 def _alone_on_line(text: str, at: int, step: int) -> bool:

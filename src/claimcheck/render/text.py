@@ -40,6 +40,7 @@ _MENTIONED = {
     Context.NEGATED: "denied", Context.WARNING: "warned against", Context.QUESTION: "asked",
     Context.QUOTED: "someone else's words", Context.CONDITIONAL: "hypothetical",
     Context.HEADING: "a heading or button", Context.QUALIFIED: "hedged and qualified",
+    Context.REFERENCE: "a reference list entry",
 }
 
 
