@@ -38,6 +38,17 @@ PAIRS = [
      "An exosome therapy would have to be shown in trials to be proven to work for knee pain."),
     ("conditional", "Our stem cells repair damaged nerve tissue.",
      "In rodent work, stem cells repair damaged nerve tissue."),
+    # an FAQ's question answered yes is the writer's claim; one left open is a question
+    ("question", "Is stem cell therapy completely safe? Yes.",
+     "Is stem cell therapy completely safe? Ask the clinic for its data."),
+    ("question", "Is stem cell therapy completely safe? In short, yes.",
+     "Is stem cell therapy completely safe? No one can promise that."),
+    # the reader's condition is the pitch's target, not a hypothetical
+    ("conditional", "If you are suffering from arthritis and want a guaranteed cure, call us.",
+     "If a clinic offers you a guaranteed cure and asks for cash, walk away."),
+    # a request is not a question
+    ("question", "Our doctors were asked to describe their revolutionary stem cell procedures.",
+     "Ask the doctors to explain why they call their stem cell procedures revolutionary?"),
 ]
 
 
@@ -48,6 +59,14 @@ def test_the_claim_counts_and_the_mention_does_not(rules_checker, kind, claimed,
     found = contexts(rules_checker, mentioned)
     assert found, "the red-flag words should still be found, as a mention"
     assert not any(counted for _, _, counted in found), found
+
+
+def test_please_opens_a_clause_of_its_own(rules_checker):
+    # the denial of the first clause does not reach the call to action after ", please"
+    report = rules_checker.check_text(
+        "You are not in one of these high-risk groups, please fill out the form above.")
+    assert any(f.counted and f.rule.startswith("SALE") for f in report.findings), \
+        report.findings
 
 
 def test_hedged_marketing_still_counts_but_for_less(rules_checker):

@@ -31,6 +31,9 @@ _CLAUSE_STARTERS = {
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
 
 
+#: words that answer a question yes when they open the next sentence
+_AFFIRMATIVE = {"yes", "yep", "absolutely", "definitely", "certainly"}
+
 #: contexts from most to least cautious, for a claim judged at several places
 _CAUTION = {c: n for n, c in enumerate((*PRIORITY, Context.REFERENCE, Context.HEADING,
                                          Context.ASSERTED))}
@@ -83,6 +86,19 @@ class ContextJudge:
                 self._rhetorical.add(index)
             else:
                 self._cues[index].append(m)
+        # an FAQ's question that the next sentence answers "yes" is asserted by that answer
+        self._rhetorical.update(i for i, s in enumerate(analysis.sentences)
+                                if s.kind == "question" and self._answered_yes(i))
+
+    def _answered_yes(self, index: int) -> bool:
+        """Does the sentence after question ``index`` open with a yes ("Yes.", "In short,
+        yes", "Absolutely")?"""
+        if index + 1 >= len(self.a.sentences):
+            return False
+        nxt = self.a.sentences[index + 1]
+        words = [w for w in self.a.lower[nxt.start:min(nxt.end, nxt.start + 8)]
+                 if w[:1].isalpha()][:4]
+        return bool(words) and (words[0] in _AFFIRMATIVE or "yes" in words[:3])
 
     def _excluded(self, m: RawMatch) -> bool:
         """A cue right after ``not_after`` words or right before ``not_before`` words."""

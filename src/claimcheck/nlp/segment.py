@@ -12,8 +12,9 @@ import re
 
 #: tokens that end one assertion (clause) inside a sentence
 _CLAUSE_PUNCT = {";", "—", "–", "--"}
-#: after a comma, these words open a new clause ("..., but our cells ...")
-_CLAUSE_CONJ = {"but", "yet", "while", "whereas", "although", "though", "however", "so"}
+#: after a comma, these words open a new clause ("..., but our cells ...", "..., please call")
+_CLAUSE_CONJ = {"but", "yet", "while", "whereas", "although", "though", "however", "so",
+                "please"}
 #: a clause opened by one of these ends at its first comma ("Although X, Y")
 _SUBORDINATORS = {"although", "though", "while", "whereas", "if", "unless", "because", "since"}
 BULLETS = {"•", "●", "▪", "◦", "‣", "-", "*", "–", "—", "·"}
