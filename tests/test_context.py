@@ -24,6 +24,11 @@ PAIRS = [
      "Be wary of any clinic that offers a guaranteed cure for chronic pain."),
     ("warning", "Our treatment has no side effects.",
      "Avoid providers who tell you a treatment has no side effects."),
+    # a sentence that calls the treatment quackery criticises it
+    ("warning", "Chelation therapy is a guaranteed cure for autism.",
+     "Chelation therapy as a guaranteed cure for autism is pure quackery."),
+    ("warning", "Our detox diet is a guaranteed cure for fatigue.",
+     "I would think twice about a detox diet that is a guaranteed cure for fatigue."),
     ("question", "The therapy is approved by the FDA.",
      "Can you confirm that the therapy is approved by the FDA?"),
     ("quoted", "Stem cells are a guaranteed cure for autism.",
