@@ -83,13 +83,18 @@ class _Step:
 @dataclass(frozen=True)
 class _Outline:
     """What a sentence must show around a group's anchor word (``kind``: one of ``values``):
-    the tokens at fixed offsets from it, and how many required tokens come before and after."""
+    the tokens at fixed offsets from it, and how many required tokens come before and after.
+    ``reach_before``/``reach_after``: how far a match can extend from its anchor (the
+    pattern's steps on each side, optional ones included), so the Matcher only needs to read
+    that window around each anchor that fits, not the whole sentence."""
 
     kind: str
     values: frozenset[str]
     fixed: tuple[tuple[int, _Step], ...]  # (offset from the anchor, step), the anchor included
     before: int
     after: int
+    reach_before: int
+    reach_after: int
 
 
 def _anchored(steps: tuple[_Step, ...], at: int, kind: str,
@@ -105,7 +110,8 @@ def _anchored(steps: tuple[_Step, ...], at: int, kind: str,
         j += 1
     return _Outline(kind, values, tuple(fixed),
                     sum(1 for st in steps[:at] if not st.optional),
-                    sum(1 for st in steps[at + 1:] if not st.optional))
+                    sum(1 for st in steps[at + 1:] if not st.optional),
+                    at, len(steps) - at - 1)
 
 
 def _outline(pattern: list[dict]) -> tuple[_Step, ...] | None:
@@ -312,16 +318,18 @@ class PatternSet:
                 if any(values.isdisjoint(present[kind]) for kind, values in self._requires[group]):
                     continue
                 outline = self._outlines[group]
-                if outline is not None:
-                    if flags is None:
-                        flags = doc.to_array(list(_FLAG_IDS)).T.tolist()
-                        strings = {"lemma": analysis.lemmas, "lower": analysis.lower,
-                                   "orth": analysis.texts}
-                    if not _fits(outline, s, e, strings, flags):
-                        continue
-                span = span if span is not None else doc[s:e]
-                for match_id, start, end in self._groups[group](span):
-                    out.append((match_id, start + s, end + s))
+                if outline is None:  # repeats or negations: the whole sentence
+                    span = span if span is not None else doc[s:e]
+                    out.extend((m, a + s, b + s) for m, a, b in self._groups[group](span))
+                    continue
+                if flags is None:
+                    flags = doc.to_array(list(_FLAG_IDS)).T.tolist()
+                    strings = {"lemma": analysis.lemmas, "lower": analysis.lower,
+                               "orth": analysis.texts}
+                # every match holds an anchor that fits, within the pattern's reach of it;
+                # windows that overlap are read together, so LONGEST still sees every rival
+                for lo, hi in _windows(outline, _fitting(outline, s, e, strings, flags), s, e):
+                    out.extend((m, a + lo, b + lo) for m, a, b in self._groups[group](doc[lo:hi]))
         return out
 
     def _find_fuzzy(self, analysis: Analysis) -> Iterable[RawMatch]:
@@ -367,20 +375,35 @@ class PatternSet:
         return best
 
 
-def _fits(outline: _Outline, first: int, last: int, strings: dict[str, list[str]],
-          flags: list[list[int]]) -> bool:
-    """Is there an anchor word in tokens [first, last) with the pattern's fixed neighbours
-    around it (the required tokens next to the anchor, up to the first optional one) and room
-    for the other required tokens?"""
+def _fitting(outline: _Outline, first: int, last: int, strings: dict[str, list[str]],
+             flags: list[list[int]]) -> list[int]:
+    """The anchor words in tokens [first, last) with the pattern's fixed neighbours around them
+    (the required tokens next to the anchor, up to the first optional one) and room for the
+    other required tokens: where a match can be."""
     column = strings[outline.kind]
+    out = []
     for p in range(first, last):
         if column[p] not in outline.values:
             continue
         if p - first < outline.before or last - p - 1 < outline.after:
             continue
         if all(_ok(step, p + offset, strings, flags) for offset, step in outline.fixed):
-            return True
-    return False
+            out.append(p)
+    return out
+
+
+def _windows(outline: _Outline, anchors: list[int], first: int,
+             last: int) -> list[tuple[int, int]]:
+    """Token ranges within [first, last) that hold every match around these anchors: each
+    anchor's reach, with ranges that overlap or touch merged."""
+    out: list[tuple[int, int]] = []
+    for p in anchors:
+        lo, hi = max(first, p - outline.reach_before), min(last, p + outline.reach_after + 1)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _ok(step: _Step, i: int, strings: dict[str, list[str]], flags: list[list[int]]) -> bool:
