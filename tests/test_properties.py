@@ -10,6 +10,7 @@ PHRASES = [
     "Be wary of clinics that promise", "not", "may", "?", "Ask your doctor.", "“miracle”",
     "risks include infection", "doi:10.1000/xyz", "NCT01234567", "Tired of pain?", ",", ".",
     "\n", "\n\n", "• ", "Our clinic", "there is no cure", "patients report", "90% success",
+    "PMID: 12345678", "2016;12:45", "https://doi.org/10.1000/abc", "PMC1234567", "doi",
 ]
 FRAGMENTS = st.lists(st.one_of(st.sampled_from(PHRASES), st.text(max_size=12)), max_size=40)
 TEXTS = st.one_of(st.text(max_size=400), FRAGMENTS.map(" ".join), FRAGMENTS.map("".join))
@@ -47,7 +48,8 @@ def _without_outlines(patterns):  # type: ignore[no-untyped-def]
     import copy
 
     loose = copy.copy(patterns)
-    loose._outlines = [None] * len(patterns._outlines)
+    loose._outlines = [None] * len(patterns._outlines)  # whole sentences
+    loose._unanchored = [(pre, None, m) for pre, _, m in patterns._unanchored]  # whole texts
     return loose
 
 
@@ -57,15 +59,17 @@ def _rule_texts(checker) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_pattern_outlines_never_hide_a_match(checker):
-    """The outline check that spares Matcher calls is only a shortcut: over every rule example
-    and the cue patterns, token matches are the same with and without it."""
+    """The outline check that spares Matcher calls, and the windows around anchors and regex
+    hits that the Matcher then reads, are only shortcuts: over every rule example and the cue
+    patterns, token matches are the same as on whole sentences and whole texts."""
     for patterns in (checker.detectors[0]._patterns, checker._cues):
         loose = _without_outlines(patterns)
         assert any(o is not None for o in patterns._outlines)
         texts = _rule_texts(checker)
         for text in [*texts, " ".join(texts)]:
             analysis = checker.pipeline.analyse(text)
-            assert patterns._token_matches(analysis) == loose._token_matches(analysis), text
+            assert sorted(patterns._token_matches(analysis)) == sorted(
+                loose._token_matches(analysis)), text
 
 
 @SETTINGS
@@ -73,5 +77,23 @@ def test_pattern_outlines_never_hide_a_match(checker):
 def test_pattern_outlines_never_hide_a_match_in_any_text(checker, text):
     patterns = checker.detectors[0]._patterns
     analysis = checker.pipeline.analyse(text)
-    assert patterns._token_matches(analysis) == _without_outlines(patterns)._token_matches(
-        analysis)
+    assert sorted(patterns._token_matches(analysis)) == sorted(
+        _without_outlines(patterns)._token_matches(analysis))
+
+
+def test_a_pattern_found_by_its_regex_is_read_around_the_hit(checker):
+    """A pattern with no literal word runs only near where its regex occurs, but a match
+    that starts tokens before the regex token is still found whole."""
+    from claimcheck.match import PatternSet, PatternSpec
+
+    spec = PatternSpec("DOSE", tokens=({"LIKE_NUM": True}, {"ORTH": "-", "OP": "?"},
+                                       {"TEXT": {"REGEX": "^mg$"}}))
+    patterns = PatternSet(checker.pipeline, [spec])
+    assert patterns._unanchored and patterns._unanchored[0][1] == 3
+    text = "Our drip has 500 mg of vitamin C. Later, 20-mg doses. No dose here.\n" * 3
+    analysis = checker.pipeline.analyse(text)
+    found = [analysis.text[analysis.starts[m.start]:analysis.ends[m.end - 1]]
+             for m in patterns.find(analysis)]
+    assert found == ["500 mg", "20-mg"] * 3
+    assert sorted(patterns._token_matches(analysis)) == sorted(
+        _without_outlines(patterns)._token_matches(analysis))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -218,9 +219,10 @@ class PatternSet:
         # anchor word has the outline around it cannot match, so the Matcher is not called
         self._outlines: list[_Outline | None] = []
         self._anchor_index: dict[str, dict[str, list[int]]] = {k: {} for k in _ANCHOR_KINDS}
-        # patterns with no literal word (e.g. a REGEX for DOIs): run on the whole text, when a
-        # loosened form of their regex occurs in it at all
-        self._unanchored: list[tuple[re.Pattern[str] | None, Matcher]] = []
+        # patterns with no literal word (e.g. a REGEX for DOIs): run where a loosened form of
+        # their regex occurs (within the pattern's length of it, when that is bounded), or on
+        # the whole text
+        self._unanchored: list[tuple[re.Pattern[str] | None, int | None, Matcher]] = []
         self._labels: dict[int, tuple[str, str]] = {}
         self._fuzzy: list[_Fuzzy] = []
         self._anchors: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -240,7 +242,9 @@ class PatternSet:
         matcher = _compiled(self._vocab, spec, match_key, pattern)
         requires = _requirements(pattern)
         if not requires:
-            self._unanchored.append((_text_prefilter(pattern), matcher))
+            bounded = all(spec.get("OP") in (None, "?") for spec in pattern)
+            self._unanchored.append((_text_prefilter(pattern), len(pattern) if bounded
+                                     else None, matcher))
             return
         group = len(self._groups)
         self._groups.append(matcher)
@@ -297,9 +301,15 @@ class PatternSet:
         """Run each token pattern only on sentences holding every word it requires."""
         doc = analysis.doc
         out = []
-        for prefilter, matcher in self._unanchored:
-            if prefilter is None or prefilter.search(analysis.text):
+        for prefilter, reach, matcher in self._unanchored:
+            if prefilter is None:
                 out.extend(matcher(doc))
+            elif reach is None:
+                if prefilter.search(analysis.text):
+                    out.extend(matcher(doc))
+            else:
+                for lo, hi in _around(prefilter, reach, analysis):
+                    out.extend((m, a + lo, b + lo) for m, a, b in matcher(doc[lo:hi]))
         if not self._groups:
             return out
         index = self._anchor_index
@@ -389,6 +399,25 @@ def _fitting(outline: _Outline, first: int, last: int, strings: dict[str, list[s
             continue
         if all(_ok(step, p + offset, strings, flags) for offset, step in outline.fixed):
             out.append(p)
+    return out
+
+
+def _around(prefilter: re.Pattern[str], reach: int,
+            analysis: Analysis) -> list[tuple[int, int]]:
+    """Token ranges that hold every match of a pattern of at most ``reach`` tokens whose
+    regex token must match ``prefilter``: the tokens each hit of the loosened regex touches,
+    ``reach`` more either side, merged where they meet. A token where the regex matches starts
+    a hit or lies inside one (hits do not overlap), so no match is left out."""
+    starts, out = analysis.starts, []
+    n = len(starts)
+    for hit in prefilter.finditer(analysis.text):
+        first = bisect_right(starts, hit.start()) - 1
+        last = bisect_right(starts, max(hit.start(), hit.end() - 1)) - 1
+        lo, hi = max(0, first - reach), min(n, last + reach + 1)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
     return out
 
 
