@@ -51,6 +51,19 @@ PAIRS = [
     # the reader's condition is the pitch's target, not a hypothetical
     ("conditional", "If you are suffering from arthritis and want a guaranteed cure, call us.",
      "If a clinic offers you a guaranteed cure and asks for cash, walk away."),
+    # a short lead-in the text answers is the writer's; one answered "no" stays a question
+    ("question", "The guaranteed cure? Our stem cells.",
+     "A guaranteed cure? No honest clinic can offer one."),
+    ("question", "Why not book a free consultation today?",
+     "Why would a clinic offer a free consultation?"),
+    # a patient's words the writer offers as evidence are a testimonial, not a scare quote
+    ("quoted", "One patient told us “it was a guaranteed cure for my arthritis.”",
+     "The clinic sells what it calls a “guaranteed cure” for arthritis."),
+    ("quoted", "IV drips are a guaranteed cure for hangovers.",
+     "IV drips are a guaranteed cure for hangovers, per The Times."),
+    # other people's wishes are not the writer's claim
+    ("conditional", "Our patients find a guaranteed cure here.",
+     "Many patients are looking for a guaranteed cure."),
     # a request is not a question
     ("question", "Our doctors were asked to describe their revolutionary stem cell procedures.",
      "Ask the doctors to explain why they call their stem cell procedures revolutionary?"),

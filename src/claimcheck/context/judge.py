@@ -22,6 +22,19 @@ _QUOTES_OPEN = {"“", "«", "„"}
 _QUOTES_CLOSE = {"”", "»"}
 _QUOTES_BOTH = {'"', "''", "``"}
 _SCARE_QUOTE_MAX = 12
+#: a quotation introduced by one of these people and verbs is a testimonial the writer offers
+#: as evidence ("the patient expressed “50% improvement”"), not words held at a distance
+_TESTIFIERS = {"patient", "client", "customer", "member", "guest", "mom", "mother", "dad",
+               "father", "wife", "husband", "son", "daughter", "testimonial", "review"}
+_TESTIMONY_VERBS = {"say", "express", "report", "tell", "describe", "write", "share", "rave",
+                    "comment", "exclaim", "state", "note"}
+#: a question this short that does not open with a question word is a rhetorical lead-in
+#: ("The solution? ...", "The best part? ...") that the text goes on to answer
+_LEAD_IN_WORDS = 3
+_QUESTION_WORDS = {"is", "are", "was", "were", "am", "can", "could", "do", "does", "did",
+                   "will", "would", "should", "shall", "may", "might", "must", "have", "has",
+                   "had", "how", "what", "why", "when", "where", "who", "whom", "whose",
+                   "which", "whether", "any", "anything", "ok", "okay"}
 #: after "and"/"or", these words begin a new clause with its own subject
 _CLAUSE_STARTERS = {
     "the", "a", "an", "this", "these", "those", "that", "it", "they", "we", "you", "our",
@@ -31,6 +44,8 @@ _CLAUSE_STARTERS = {
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
 
 
+#: a lead-in question answered with one of these is asked, not claimed ("A cure? No.")
+_DENIALS = {"no", "not", "never", "nothing", "none", "nope", "hardly", "unfortunately"}
 #: words that answer a question yes when they open the next sentence
 _AFFIRMATIVE = {"yes", "yep", "absolutely", "definitely", "certainly"}
 
@@ -86,9 +101,21 @@ class ContextJudge:
                 self._rhetorical.add(index)
             else:
                 self._cues[index].append(m)
-        # an FAQ's question that the next sentence answers "yes" is asserted by that answer
+        # an FAQ's question that the next sentence answers "yes" is asserted by that answer,
+        # and so is a short lead-in ("The solution?") that the text goes on to answer
         self._rhetorical.update(i for i, s in enumerate(analysis.sentences)
-                                if s.kind == "question" and self._answered_yes(i))
+                                if s.kind == "question" and (self._answered_yes(i)
+                                                             or self._lead_in(i)))
+
+    def _lead_in(self, index: int) -> bool:
+        """Is question ``index`` a few words with no question word, followed by more text?"""
+        if index + 1 >= len(self.a.sentences):
+            return False
+        s, nxt = self.a.sentences[index], self.a.sentences[index + 1]
+        words = [w for w in self.a.lower[s.start:s.end] if w[:1].isalpha()]
+        answer = next((w for w in self.a.lower[nxt.start:nxt.end] if w[:1].isalpha()), "")
+        return (0 < len(words) <= _LEAD_IN_WORDS and words[0] not in _QUESTION_WORDS
+                and answer not in _DENIALS)
 
     def _answered_yes(self, index: int) -> bool:
         """Does the sentence after question ``index`` open with a yes ("Yes.", "In short,
@@ -222,11 +249,16 @@ class ContextJudge:
             elif open_at is not None and (word in _QUOTES_CLOSE or word in _QUOTES_BOTH):
                 short = t - open_at - 1 <= _SCARE_QUOTE_MAX
                 whole = open_at == first and t >= last - 2
-                if short and not whole:
+                if short and not whole and not self._testimony(first, open_at):
                     found.append((open_at, t))
                 open_at = None
         self._quoted[first] = found
         return found
+
+    def _testimony(self, first: int, open_at: int) -> bool:
+        """Do the words before a quotation, in its sentence, have a patient say it?"""
+        before = set(self.a.lemmas[first:open_at])
+        return not before.isdisjoint(_TESTIFIERS) and not before.isdisjoint(_TESTIMONY_VERBS)
 
     def _text(self, start: int, end: int) -> str:
         return self.a.text[self.a.starts[start]: self.a.ends[end - 1]]
