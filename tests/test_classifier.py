@@ -185,3 +185,23 @@ def test_a_model_file_with_pickled_objects_is_refused(tmp_path):
     numpy.savez(path, classes=numpy.array([object()], dtype=object))
     with pytest.raises(ValueError):
         read_model(path)
+
+
+def test_n_grams_the_vocabulary_cannot_hold_are_skipped_without_changing_a_score(checker):
+    """Scoring spells out only the n-grams a model can know (a bigram of known words, a
+    trigram of known bigrams); the probabilities and evidence positions are the same as with
+    every n-gram spelt out."""
+    from claimcheck.classifier.features import grams, token_terms
+
+    model = shipped_model()
+    texts = [ex for r in checker.rules.rules for ex in (*r.examples_flag, *r.examples_pass)]
+    texts += ["Zyxq flurbo our stem cells cure arthritis qwv, and no side effects zork."]
+    for text in texts:
+        a = checker.pipeline.analyse(text)
+        terms = token_terms(a.lemmas, a.lower)
+        full, pruned = grams(terms, 0, len(terms)), grams(terms, 0, len(terms), model.vocab)
+        assert len(full.texts) == len(pruned.texts)
+        assert all(p in ("", f) for f, p in zip(full.texts, pruned.texts, strict=True))
+        assert all(f not in model.vocab for f, p in zip(full.texts, pruned.texts, strict=True)
+                   if not p)
+        assert numpy.array_equal(model._score([full])[0], model._score([pruned])[0])

@@ -80,7 +80,7 @@ class ClaimModel:
                       end: int) -> numpy.ndarray:
         """The probability of each class, then of the gate, for tokens [start, end)."""
         terms = token_terms(lemmas, lowers)
-        return self._score([grams(terms, start, end)])[0][0]
+        return self._score([grams(terms, start, end, self.vocab)])[0][0]
 
     def predict(self, lemmas: Sequence[str], lowers: Sequence[str], start: int, end: int,
                 top: int = 3) -> list[Prediction]:
@@ -90,7 +90,7 @@ class ClaimModel:
     def predict_many(self, terms: Sequence[str | None], ranges: Sequence[tuple[int, int]],
                      top: int = 3) -> list[list[Prediction]]:
         """``predict`` for many sentences of one text at once (``terms``: its token terms)."""
-        sentences = [grams(terms, s, e) for s, e in ranges]
+        sentences = [grams(terms, s, e, self.vocab) for s, e in ranges]
         probs, scored = self._score(sentences)
         red, n = self.red_classes, len(self.classes)
         above = (probs[:, :n] >= self.thresholds[:n]).tolist()
