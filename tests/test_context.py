@@ -79,6 +79,13 @@ def test_the_claim_counts_and_the_mention_does_not(rules_checker, kind, claimed,
     assert not any(counted for _, _, counted in found), found
 
 
+def test_a_norm_about_evidence_does_not_reach_back_to_an_earlier_claim(rules_checker):
+    report = rules_checker.check_text(
+        "Our stem cells cure arthritis, and every treatment must be reviewed by the FDA.")
+    assert any(f.counted and f.rule.startswith("CURE") for f in report.findings), \
+        report.findings
+
+
 def test_please_opens_a_clause_of_its_own(rules_checker):
     # the denial of the first clause does not reach the call to action after ", please"
     report = rules_checker.check_text(
