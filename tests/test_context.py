@@ -27,6 +27,11 @@ PAIRS = [
     # a sentence that calls the treatment quackery criticises it
     ("warning", "Chelation therapy is a guaranteed cure for autism.",
      "Chelation therapy as a guaranteed cure for autism is pure quackery."),
+    # a warning against others stops where the clinic starts speaking for itself
+    ("warning", "Forget snake oil, we offer a guaranteed cure for arthritis.",
+     "Snake oil sellers offer a guaranteed cure for arthritis."),
+    ("warning", "Unlike the quacks down the road, our clinic offers a guaranteed cure.",
+     "Only quacks down the road offer a guaranteed cure."),
     ("warning", "Our detox diet is a guaranteed cure for fatigue.",
      "I would think twice about a detox diet that is a guaranteed cure for fatigue."),
     ("question", "The therapy is approved by the FDA.",

@@ -44,6 +44,8 @@ _CLAUSE_STARTERS = {
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
 
 
+#: the clinic speaking for itself: a warning does not reach past these words
+_WRITER_VOICE = frozenset({"we", "our", "us", "ours", "we're", "we’re", "we've", "we’ve"})
 #: a lead-in question answered with one of these is asked, not claimed ("A cure? No.")
 _DENIALS = {"no", "not", "never", "nothing", "none", "nope", "hardly", "unfortunately"}
 #: words that answer a question yes when they open the next sentence
@@ -205,8 +207,12 @@ class ContextJudge:
             if start < cue.end:
                 return False
             limit = min(hi, cue.end + group.window)
+            # a warning ends where the writer's own voice begins: "unlike the quacks down the
+            # road, our stem cells cure arthritis" warns against others and claims for itself
+            voice = _WRITER_VOICE if group.type == "warning" else ()
             for t in range(cue.end, min(start + 1, limit)):
-                if lemmas[t] in terms or (group.scope == "clause" and self._new_clause(t)):
+                if lemmas[t] in terms or (group.scope == "clause" and self._new_clause(t)) \
+                        or self.a.lower[t] in voice:
                     return False
             return start < limit
         if end > cue.start:
