@@ -32,6 +32,9 @@ PAIRS = [
      "Snake oil sellers offer a guaranteed cure for arthritis."),
     ("warning", "Unlike the quacks down the road, our clinic offers a guaranteed cure.",
      "Only quacks down the road offer a guaranteed cure."),
+    # denying the criticism is no warning
+    ("warning", "Our therapy is not quackery, it is a guaranteed cure for arthritis.",
+     "Their therapy is quackery, sold as a guaranteed cure for arthritis."),
     ("warning", "Our detox diet is a guaranteed cure for fatigue.",
      "I would think twice about a detox diet that is a guaranteed cure for fatigue."),
     ("question", "The therapy is approved by the FDA.",
