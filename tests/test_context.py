@@ -72,6 +72,8 @@ PAIRS = [
     # other people's wishes are not the writer's claim
     ("conditional", "Our patients find a guaranteed cure here.",
      "Many patients are looking for a guaranteed cure."),
+    ("conditional", "Our clinic offers a guaranteed cure for arthritis.",
+     "After years of pain, Maria is desperate for a guaranteed cure for arthritis."),
     # a request is not a question
     ("question", "Our doctors were asked to describe their revolutionary stem cell procedures.",
      "Ask the doctors to explain why they call their stem cell procedures revolutionary?"),
