@@ -202,7 +202,9 @@ class ClaimModel:
                 buffer = io.BytesIO()
                 numpy.save(buffer, arrays[name], allow_pickle=False)
                 info = zipfile.ZipInfo(f"{name}.npy", date_time=_ZIP_DATE)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                # the weights hardly compress (15%) and inflating them took half of every
+                # start's model load: stored as they are; the rest compresses well
+                info.compress_type = zipfile.ZIP_STORED if name == "coef" else zipfile.ZIP_DEFLATED
                 zf.writestr(info, buffer.getvalue())
 
 
