@@ -5,11 +5,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from claimcheck.checker import Checker
+# parsed data files are cached as JSON under the user's cache folder: tests (and the CLI runs
+# they start) use a folder of their own
+os.environ.setdefault("CLAIMCHECK_CACHE_DIR", tempfile.mkdtemp(prefix="claimcheck-cache-"))
+
+from claimcheck.checker import Checker  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 import yaml
 
 from ..errors import RuleFileError
+from . import yamlcache
 
 T = TypeVar("T")
 
@@ -90,11 +91,18 @@ def may_hold_alias(text: str) -> bool:
 
 def load_checked(text: str, file: str, build: Callable[[Any], T]) -> T:
     """``build(data)`` for the YAML ``text``: parsed with libyaml (no line numbers, several
-    times faster) when it cannot hold an alias; when ``build`` then fails without saying
-    where, the text is parsed again with lines, so the error names its line."""
+    times faster) when it cannot hold an alias, or read back from the JSON cache of an
+    earlier parse of the same text; when ``build`` then fails without saying where, the text
+    is parsed again with lines, so the error names its line."""
     fast = not may_hold_alias(text)
     try:
-        return build(load_yaml(text, file, fast=fast))
+        if not fast:
+            return build(load_yaml(text, file))
+        data = yamlcache.get(text)
+        if data is None:
+            data = load_yaml(text, file, fast=True)
+            yamlcache.put(text, data)
+        return build(data)
     except RuleFileError as exc:
         if not fast or exc.line:
             raise
