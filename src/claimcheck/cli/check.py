@@ -3,7 +3,10 @@ checker -> renderer -> exit code; large or distributed runs hand over to ``scale
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from typing import Annotated
 
@@ -165,16 +168,32 @@ def _inputs(s: dict) -> tuple[list[str], InputOptions]:
     return inputs, options
 
 
-def _run_check(s: dict) -> int:
-    from ..checker import Checker
-    from ..scale.run import run_check
+@contextmanager
+def _start_up() -> Iterator[None]:
+    """Import spaCy and build the Checker without the cyclic garbage collector, then set what
+    was built aside for good (``gc.freeze``): it lives as long as the run, and the collector
+    would otherwise scan it again and again (~0.1 s of a short run, ~5% of a batch)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
+
+def _run_check(s: dict) -> int:
     inputs, options = _inputs(s)
     output = s["output"]
     to_file = output not in ("-", "")
     fmt = Format(format_for(s["format"] and s["format"].value, output if to_file else None))
-    checker = Checker(_ruleset(s["rules"], s["disable"], s["severity"]), model=s["model"],
-                      detector=s["detector"])
+    with _start_up():
+        from ..checker import Checker
+        from ..scale.run import run_check
+
+        checker = Checker(_ruleset(s["rules"], s["disable"], s["severity"]), model=s["model"],
+                          detector=s["detector"])
     if checker.note:
         typer.echo(f"claimcheck: note: {checker.note}", err=True)
     # documents are read, checked and written one by one (here, in --jobs processes or on
