@@ -408,16 +408,12 @@ def _around(prefilter: re.Pattern[str], reach: int,
     regex token must match ``prefilter``: the tokens each hit of the loosened regex touches,
     ``reach`` more either side, merged where they meet. A token where the regex matches starts
     a hit or lies inside one (hits do not overlap), so no match is left out."""
-    starts, out = analysis.starts, []
-    n = len(starts)
+    starts, n = analysis.starts, len(analysis.starts)
+    out: list[tuple[int, int]] = []
     for hit in prefilter.finditer(analysis.text):
         first = bisect_right(starts, hit.start()) - 1
         last = bisect_right(starts, max(hit.start(), hit.end() - 1)) - 1
-        lo, hi = max(0, first - reach), min(n, last + reach + 1)
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
+        _merge(out, max(0, first - reach), min(n, last + reach + 1))
     return out
 
 
@@ -427,12 +423,16 @@ def _windows(outline: _Outline, anchors: list[int], first: int,
     anchor's reach, with ranges that overlap or touch merged."""
     out: list[tuple[int, int]] = []
     for p in anchors:
-        lo, hi = max(first, p - outline.reach_before), min(last, p + outline.reach_after + 1)
-        if out and lo <= out[-1][1]:
-            out[-1] = (out[-1][0], max(out[-1][1], hi))
-        else:
-            out.append((lo, hi))
+        _merge(out, max(first, p - outline.reach_before), min(last, p + outline.reach_after + 1))
     return out
+
+
+def _merge(ranges: list[tuple[int, int]], lo: int, hi: int) -> None:
+    """Add [lo, hi) to ranges sorted by start, joined with the last one if they meet."""
+    if ranges and lo <= ranges[-1][1]:
+        ranges[-1] = (ranges[-1][0], max(ranges[-1][1], hi))
+    else:
+        ranges.append((lo, hi))
 
 
 def _ok(step: _Step, i: int, strings: dict[str, list[str]], flags: list[list[int]]) -> bool:

@@ -45,7 +45,7 @@ _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothi
 
 
 #: the clinic speaking for itself: a warning does not reach past these words
-_WRITER_VOICE = frozenset({"we", "our", "us", "ours", "we're", "we’re", "we've", "we’ve"})
+_WRITER_VOICE = frozenset({"we", "our", "us", "ours"})  # "we're" is two tokens: "we", "'re"
 #: a lead-in question answered with one of these is asked, not claimed ("A cure? No.")
 _DENIALS = {"no", "not", "never", "nothing", "none", "nope", "hardly", "unfortunately"}
 #: words that answer a question yes when they open the next sentence
