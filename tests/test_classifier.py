@@ -205,3 +205,51 @@ def test_n_grams_the_vocabulary_cannot_hold_are_skipped_without_changing_a_score
         assert all(f not in model.vocab for f, p in zip(full.texts, pruned.texts, strict=True)
                    if not p)
         assert numpy.array_equal(model._score([full])[0], model._score([pruned])[0])
+
+
+def _placed_with_model_claim(checker, text, class_id, word):  # type: ignore[no-untyped-def]
+    """The text's rule candidates and one model candidate of ``class_id`` on ``word``, placed
+    and judged as a report would be."""
+    from claimcheck.context import ContextJudge
+    from claimcheck.detect import Candidate
+    from claimcheck.findings import place
+
+    analysis = checker.pipeline.analyse(text)
+    judge = ContextJudge(checker._cue_table, analysis, checker._cues.find(analysis, fuzzy=False))
+    at = analysis.texts.index(word)
+    model = Candidate(load_classes()[class_id], at, at + 1, "model", detector="model",
+                      probability=0.9, evidence=((word, 1.0),), spans=((at, at + 1),))
+    rules = [c for c in checker.candidates(analysis) if c.detector == "rules"]
+    red, _ = place(sorted([*rules, model], key=lambda c: (c.start, c.end)), analysis, judge)
+    return [p for p in red if p.candidate.detector == "model"]
+
+
+@pytest.mark.parametrize("answered,plain,class_id,word", [
+    ("Consult with your own physician for recommendations.",
+     "Call our front desk for recommendations.", "RF-SALES", "recommendations"),
+    ("More research is needed before the results can be trusted.",
+     "Our results can be trusted.", "RF-EVID", "results"),
+    ("Exosome products are not approved by the FDA; our lab follows strict standards.",
+     "Our lab follows strict standards.", "RF-REG", "standards"),
+    ("Risks include infection and bleeding, and our protocol is gentle.",
+     "Our protocol is gentle.", "RF-SAFE", "gentle"),
+])
+def test_a_model_flag_its_own_sentence_answers_does_not_count(checker, answered, plain,
+                                                              class_id, word):
+    """The model can read careful words as the claim they answer ("consult your own doctor"
+    as a call to buy, "more research is needed" as a claim of evidence). When a rule finds
+    the answering good sign in the same sentence, the model's finding does not count."""
+    [model] = _placed_with_model_claim(checker, answered, class_id, word)
+    assert model.judgement.context.value == "answered" and not model.counted
+    [model] = _placed_with_model_claim(checker, plain, class_id, word)
+    assert model.counted
+
+
+def test_a_rule_finding_is_not_answered_away(checker):
+    """A rule matched the claim's own words: a good sign beside it does not cancel it."""
+    report = checker.check_text("Book your free consultation today, and talk to your own "
+                                "doctor too.")
+    assert any(f.category == "sales" and f.detector == "rules" and f.counted
+               for f in report.findings)
+    assert any(s.rule.startswith("GCONS") for s in report.signals)
+

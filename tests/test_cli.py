@@ -31,7 +31,7 @@ def test_json_contract_and_the_careful_sample_beats_the_marketing_one():
             assert FINDING_KEYS <= set(f)
             assert f["context"] in {"asserted", "hedged", "negated", "warning", "question",
                                     "quoted", "conditional", "heading", "qualified",
-                                    "reference"}
+                                    "reference", "answered"}
             assert f["detector"] in {"rules", "model"}
             assert (f["probability"] is None) == (f["detector"] == "rules")
             # not counted weighs nothing; counted weighs something, except the umpteenth claim

@@ -69,7 +69,7 @@ def place(candidates: Iterable[Candidate], analysis: Analysis,
                       sentence.char_start, start, end, line, column)
         (red if c.rule.kind is Kind.RED else green).append(item)
     green = prefer_rule_signs(green)
-    red = qualified(drop_overlaps(prefer_rules(red, analysis)), green)
+    red = answered(qualified(drop_overlaps(prefer_rules(red, analysis)), green), green)
     return red, unvoided(green, red)
 
 
@@ -97,6 +97,31 @@ def qualified(red: list[Placed], green: list[Placed]) -> list[Placed]:
                 and "qualified" not in p.rule.counts_in:
             p = replace(p, judgement=Judgement(Context.QUALIFIED, p.judgement.cue),
                         counted=False)
+        out.append(p)
+    return out
+
+
+#: a model red flag's category -> the good signs that answer it: found in the same sentence,
+#: they say the model read careful words as the claim ("more research is needed" is no claim
+#: of evidence, "consult your own doctor" no call to buy, "not approved by the FDA" no claim
+#: of approval, "risks include infection" no promise of safety)
+ANSWERS = {
+    "evidence": frozenset({"hedging", "evidence-quality", "trial"}),
+    "sales": frozenset({"consult"}),
+    "regulatory": frozenset({"status"}),
+    "safety": frozenset({"risks"}),
+}
+
+
+def answered(red: list[Placed], green: list[Placed]) -> list[Placed]:
+    """A counted model finding whose own sentence shows a good sign that answers its category
+    does not count. Rule findings are left alone: a rule matched the claim's own words."""
+    signs = {(g.rule.category, g.sentence_start) for g in green if g.candidate.detector == "rules"}
+    out = []
+    for p in red:
+        if p.counted and p.candidate.detector == "model" and any(
+                (sign, p.sentence_start) in signs for sign in ANSWERS.get(p.rule.category, ())):
+            p = replace(p, judgement=Judgement(Context.ANSWERED, p.judgement.cue), counted=False)
         out.append(p)
     return out
 

@@ -42,6 +42,7 @@ class Context(StrEnum):
     HEADING = "heading"
     REFERENCE = "reference"  # an entry of a reference list: a source's title, not a claim
     QUALIFIED = "qualified"  # hedged, and the same sentence says the evidence is limited
+    ANSWERED = "answered"  # a model finding whose own sentence shows the good sign that answers it
 
     @property
     def counted(self) -> bool:
@@ -64,6 +65,8 @@ _CONTEXT_LABELS = {
     Context.REFERENCE: "in a reference list entry (a source's title), not a claim of the text",
     Context.QUALIFIED: "mentioned, not claimed (hedged, and the sentence says the evidence is "
     "limited)",
+    Context.ANSWERED: "not counted (the same sentence says the careful thing: the limits of the "
+    "evidence, the approval status, the risks or to ask your own doctor)",
 }
 #: the cue recorded for a match inside a question: the question mark, which is no words to show
 QUESTION_MARK = "?"

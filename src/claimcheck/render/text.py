@@ -41,6 +41,7 @@ _MENTIONED = {
     Context.QUOTED: "someone else's words", Context.CONDITIONAL: "hypothetical",
     Context.HEADING: "a heading or button", Context.QUALIFIED: "hedged and qualified",
     Context.REFERENCE: "a reference list entry",
+    Context.ANSWERED: "answered by its own sentence",
 }
 
 
