@@ -19,6 +19,14 @@ _KEPT_PUNCT = {"?", "!", "%", "$", "£", "€"}
 #: words whose lookup lemma loses what they say ("most" -> "much", "first" -> "1")
 _OWN_FORM = {"most", "more", "least", "less", "first", "second", "third", "once", "twice"}
 
+#: numbers spelt out are figures like any other ("three sessions" is "3 sessions"); not "one",
+#: which is as often a pronoun ("one of those women")
+_NUMBER_WORDS = frozenset("""
+    two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen
+    sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety
+    hundred thousand million billion dozen
+    """.split())
+
 
 #: words too common to explain a decision by (function words and what every clinic page says)
 PLAIN_WORDS = frozenset("""
@@ -34,13 +42,14 @@ PLAIN_WORDS = frozenset("""
 
 @lru_cache(maxsize=65536)
 def term(lemma: str, lower: str) -> str | None:
-    """A token as a term: its lemma, but numbers become <num> (any figure is alike), quotes are
-    plain, and a few words keep their own form; None for punctuation that says nothing."""
+    """A token as a term: its lemma, but numbers (in figures or words) become <num> (any figure
+    is alike), quotes are plain, and a few words keep their own form; None for punctuation
+    that says nothing."""
     if not (lemma in _KEPT_PUNCT or any(ch.isalnum() for ch in lemma)):
         return None
     if lower in _OWN_FORM:
         return lower
-    if any(ch.isdigit() for ch in lemma):
+    if lower in _NUMBER_WORDS or any(ch.isdigit() for ch in lemma):
         return "<num>"
     return _QUOTES.get(lemma, lemma)
 

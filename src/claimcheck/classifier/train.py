@@ -5,11 +5,13 @@
 
 Every sentence is analysed by the same ``nlp`` pipeline as checked text and turned into terms by
 ``features.sentence_terms``; terms seen in at least ``min_df`` training sentences make the
-vocabulary. One L2-regularised logistic regression per class, and one for the gate ("makes any
-red-flag claim"), learn the weights (scikit-learn's deterministic lbfgs solver, classes
-balanced). Each head's threshold is the one with the best F-beta on the validation split
-(``beta`` for the classes, ``gate_beta`` for the gate), never below ``threshold_floor``. Same
-corpus and config, same bytes. Needs the ``train`` extra (scikit-learn).
+vocabulary. ``fragments`` short runs of words cut from each plain negative join the training
+sentences as negatives of the red classes and the gate (see ``fragments``). One
+L2-regularised logistic regression per class, and one for the gate ("makes any red-flag
+claim"), learn the weights (scikit-learn's deterministic lbfgs solver, classes balanced). Each
+head's threshold is the one with the best F-beta on the validation split (``beta`` for the
+classes, ``gate_beta`` for the gate), never below ``threshold_floor``. Same corpus and config,
+same bytes. Needs the ``train`` extra (scikit-learn).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class TrainConfig:
     beta: float = 1.0
     gate_beta: float = 1.0
     threshold_floor: float = 0.3
+    fragments: int = 0
+    fragment_words: tuple[int, int] = (2, 6)
 
     @classmethod
     def read(cls, path: Path | None) -> TrainConfig:
@@ -55,6 +59,11 @@ class TrainConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise UsageError(f"{path}: unknown training setting {unknown[0]!r}")
+        if "fragment_words" in data:
+            low, high = data["fragment_words"]
+            if not 1 <= low <= high:
+                raise UsageError(f"{path}: fragment_words must be [low, high], 1 <= low <= high")
+            data["fragment_words"] = (int(low), int(high))
         return cls(**data)
 
 
@@ -124,14 +133,19 @@ def train(corpus: Path, config: TrainConfig) -> TrainResult:
     train_rows, val_rows = parts["train"], parts["validation"]
     train_terms = _terms([r["text"] for r in train_rows])
     df = Counter(t for terms in train_terms for t in set(terms))
+    cut = _terms(fragments(train_rows, config.fragments, config.fragment_words))
     words = sorted(t for t, n in df.items() if n >= config.min_df)
     vocab = {w: i for i, w in enumerate(words)}
     n = len(train_rows)
     idf = numpy.array([math.log((1 + n) / (1 + df[w])) + 1 for w in words], dtype=numpy.float32)
-    x_train = _matrix(train_terms, vocab, idf)
+    x_train = _matrix(train_terms + cut, vocab, idf)
     x_val = _matrix(_terms([r["text"] for r in val_rows]), vocab, idf) if val_rows else None
     heads = [*RED, *GREEN, GATE]  # the last column is the gate: "makes any red-flag claim"
     y_train, y_val = _targets(train_rows), _targets(val_rows)
+    # the fragments are negatives of every red class and the gate; good-sign heads never see
+    # them (a cut-off "talk to your" is no longer the consult advice it came from)
+    y_train = numpy.vstack([y_train, numpy.zeros((len(cut), y_train.shape[1]), dtype=int)])
+    whole = x_train[:len(train_rows)]
     coef = numpy.zeros((len(words), len(heads)), dtype=numpy.float32)
     intercept = numpy.zeros(len(heads), dtype=numpy.float32)
     thresholds = numpy.zeros(len(heads), dtype=numpy.float32)
@@ -142,7 +156,10 @@ def train(corpus: Path, config: TrainConfig) -> TrainResult:
             continue
         fit = LogisticRegression(C=config.c, max_iter=config.max_iter, class_weight="balanced",
                                  solver="lbfgs")
-        fit.fit(x_train, y_train[:, j])
+        if label in GREEN:
+            fit.fit(whole, y_train[:len(train_rows), j])
+        else:
+            fit.fit(x_train, y_train[:, j])
         coef[:, j] = fit.coef_[0]
         intercept[j] = fit.intercept_[0]
         if not val_rows:  # nothing held out (a tiny corpus): the even-odds threshold
@@ -161,6 +178,32 @@ def train(corpus: Path, config: TrainConfig) -> TrainResult:
             "config": config.__dict__}
     model = ClaimModel(tuple(RED + GREEN), vocab, idf, coef, intercept, thresholds, meta)
     return TrainResult(model, {"meta": meta, "validation": per_class})
+
+
+def fragments(rows: list[dict], per_row: int, words: tuple[int, int]) -> list[str]:
+    """``per_row`` runs of ``words`` words cut from each plain negative, as more negatives.
+
+    Real pages are full of short lines (headings, menu items, captions, cut-off excerpts). On
+    sentences alone the model learns that a word seen only in claims is a claim, and a short
+    line with that word gets its whole weight ("Three sentences." scored as a cure claim). A
+    piece of a sentence that makes no claim makes none either. Plain negatives only: a piece
+    of a denied or reported claim could be the claim itself. Positions come from a hash of
+    the text, so the same corpus gives the same fragments.
+    """
+    low, high = words
+    out = []
+    for row in rows:
+        if row["labels"] or row["context"] != "plain":
+            continue
+        tokens = row["text"].split()
+        if len(tokens) <= low:
+            continue
+        for k in range(per_row):
+            digest = hashlib.sha256(f"{k}\0{row['text']}".encode()).digest()
+            size = low + digest[0] % (min(high, len(tokens) - 1) - low + 1)
+            start = int.from_bytes(digest[1:5], "big") % (len(tokens) - size + 1)
+            out.append(" ".join(tokens[start:start + size]))
+    return out
 
 
 def _targets(rows: list[dict]) -> numpy.ndarray:
