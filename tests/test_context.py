@@ -51,6 +51,11 @@ PAIRS = [
      "An exosome therapy would have to be shown in trials to be proven to work for knee pain."),
     ("conditional", "Our stem cells repair damaged nerve tissue.",
      "In rodent work, stem cells repair damaged nerve tissue."),
+    # a comparison group's outcome is no claim about the treatment
+    ("conditional", "In our clinic, 70% of patients reported improvement after one injection.",
+     "In the placebo group, 70% of patients reported improvement after one injection."),
+    ("conditional", "Over 60% report a clear improvement within a month.",
+     "In the control group, over 60% report a clear improvement within a month."),
     # an FAQ's question answered yes is the writer's claim; one left open is a question
     ("question", "Is stem cell therapy completely safe? Yes.",
      "Is stem cell therapy completely safe? Ask the clinic for its data."),
