@@ -51,6 +51,11 @@ PAIRS = [
      "An exosome therapy would have to be shown in trials to be proven to work for knee pain."),
     ("conditional", "Our stem cells repair damaged nerve tissue.",
      "In rodent work, stem cells repair damaged nerve tissue."),
+    # the writer's own clinics are no object of a warning, a few words after "our" or "we"
+    ("warning", "At our centre, we have three clinics offering a guaranteed cure.",
+     "We warn patients about clinics that offer a guaranteed cure."),
+    ("warning", "Our three clinics offer a guaranteed cure.",
+     "Unlike our clinic, many clinics promise a guaranteed cure."),
     # a comparison group's outcome is no claim about the treatment
     ("conditional", "In our clinic, 70% of patients reported improvement after one injection.",
      "In the placebo group, 70% of patients reported improvement after one injection."),

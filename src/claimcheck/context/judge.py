@@ -44,6 +44,10 @@ _CLAUSE_STARTERS = {
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
 
 
+#: how many words before a cue ``not_after`` looks for the writer's own voice
+_OWNER_REACH = 3
+#: words after which the look back stops: what follows is what a warning is about
+_OBJECT_OPENERS = {"of", "about", "against", "from", "than", "like", "unlike", "to", "for"}
 #: the clinic speaking for itself: a warning does not reach past these words
 _WRITER_VOICE = frozenset({"we", "our", "us", "ours"})  # "we're" is two tokens: "we", "'re"
 #: a lead-in question answered with one of these is asked, not claimed ("A cure? No.")
@@ -130,10 +134,18 @@ class ContextJudge:
         return bool(words) and (words[0] in _AFFIRMATIVE or "yes" in words[:3])
 
     def _excluded(self, m: RawMatch) -> bool:
-        """A cue right after ``not_after`` words or right before ``not_before`` words."""
+        """A cue shortly after ``not_after`` words ("our clinics offer", "our three clinics
+        offer", "we have two clinics that offer": the writer's own) or right before
+        ``not_before`` words. The look back stops at punctuation and at the words that open
+        what a warning is about ("be wary of our rivals: clinics that promise ...")."""
         group, lower = self._group(m), self.a.lower
-        return (m.start > 0 and lower[m.start - 1] in group.not_after) or (
-            m.end < len(lower) and lower[m.end] in group.not_before)
+        if group.not_after:
+            for t in range(m.start - 1, max(-1, m.start - 1 - _OWNER_REACH), -1):
+                if lower[t] in group.not_after:
+                    return True
+                if lower[t] in _OBJECT_OPENERS or not lower[t][:1].isalnum():
+                    break
+        return m.end < len(lower) and lower[m.end] in group.not_before
 
     def _group(self, m: RawMatch) -> CueGroup:
         return self.table.group(m.key)
