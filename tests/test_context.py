@@ -56,6 +56,16 @@ PAIRS = [
      "We warn patients about clinics that offer a guaranteed cure."),
     ("warning", "Our three clinics offer a guaranteed cure.",
      "Unlike our clinic, many clinics promise a guaranteed cure."),
+    # what other businesses offer is reported; what ours offer is claimed
+    ("quoted", "Our clinics offer to cure your back pain for good.",
+     "More than forty clinics and offices offer to cure back pain for good."),
+    # "without addressing the root cause, ..." is the root-cause pitch, not a denial
+    ("warning", "Without addressing the root cause, your pain will keep coming back.",
+     "Be wary of anyone who says your pain will keep coming back without addressing the "
+     "root cause."),
+    # what is still to be shown is no claim that it has been
+    ("conditional", "Our injections are proven safe and effective for children.",
+     "Until these injections are proven safe and effective for children, avoid them."),
     # a comparison group's outcome is no claim about the treatment
     ("conditional", "In our clinic, 70% of patients reported improvement after one injection.",
      "In the placebo group, 70% of patients reported improvement after one injection."),
