@@ -306,3 +306,13 @@ def test_retraining_with_fragments_is_deterministic_and_fragments_are_negatives(
         lower += (cut.probabilities(a.lemmas, a.lower, 0, len(a.lemmas))[gate]
                   < plain.probabilities(a.lemmas, a.lower, 0, len(a.lemmas))[gate])
     assert lower > len(pieces) / 2
+
+
+def test_a_careful_trial_page_reads_as_careful(checker):
+    """A registered trial recruiting volunteers (risks, placebo, no fee, 'we do not know
+    whether it will help') is what careful looks like: the model's reading of its FDA and
+    ClinicalTrials.gov sentence as a regulatory claim is answered by the registration."""
+    text = (ROOT / "samples" / "batch" / "ad-03-hospital-trial.txt").read_text()
+    report = checker.check_text(text)
+    assert report.grade == "A", [(f.rule, f.context, f.sentence[:60])
+                                 for f in report.findings if f.counted]
