@@ -316,3 +316,11 @@ def test_a_careful_trial_page_reads_as_careful(checker):
     report = checker.check_text(text)
     assert report.grade == "A", [(f.rule, f.context, f.sentence[:60])
                                  for f in report.findings if f.counted]
+
+
+@pytest.mark.parametrize("value", ["[3, 2]", "[0, 4]", "4", '["a", "b"]', "[2, 3, 4]"])
+def test_a_bad_fragment_setting_is_a_clear_error(tmp_path, value):
+    config = tmp_path / "config.toml"
+    config.write_text(f"fragments = 1\nfragment_words = {value}\n")
+    with pytest.raises(UsageError, match="fragment_words"):
+        TrainConfig.read(config)

@@ -60,10 +60,13 @@ class TrainConfig:
         if unknown:
             raise UsageError(f"{path}: unknown training setting {unknown[0]!r}")
         if "fragment_words" in data:
-            low, high = data["fragment_words"]
-            if not 1 <= low <= high:
-                raise UsageError(f"{path}: fragment_words must be [low, high], 1 <= low <= high")
-            data["fragment_words"] = (int(low), int(high))
+            words = data["fragment_words"]
+            if not (isinstance(words, list) and len(words) == 2
+                    and all(isinstance(w, int) and not isinstance(w, bool) for w in words)
+                    and 1 <= words[0] <= words[1]):
+                raise UsageError(f"{path}: fragment_words must be [low, high] with "
+                                 "1 <= low <= high")
+            data["fragment_words"] = (words[0], words[1])
         return cls(**data)
 
 
