@@ -233,8 +233,6 @@ def _placed_with_model_claim(checker, text, class_id, word):  # type: ignore[no-
      "Our results can be trusted.", "RF-EVID", "results"),
     ("Exosome products are not approved by the FDA; our lab follows strict standards.",
      "Our lab follows strict standards.", "RF-REG", "standards"),
-    ("Risks include infection and bleeding, and our protocol is gentle.",
-     "Our protocol is gentle.", "RF-SAFE", "gentle"),
 ])
 def test_a_model_flag_its_own_sentence_answers_does_not_count(checker, answered, plain,
                                                               class_id, word):
@@ -244,6 +242,15 @@ def test_a_model_flag_its_own_sentence_answers_does_not_count(checker, answered,
     [model] = _placed_with_model_claim(checker, answered, class_id, word)
     assert model.judgement.context.value == "answered" and not model.counted
     [model] = _placed_with_model_claim(checker, plain, class_id, word)
+    assert model.counted
+
+
+def test_a_risk_sentence_does_not_answer_a_safety_claim(checker):
+    """'Side effects are rare' opens risk disclosures and minimises them too: a model safety
+    claim beside it still counts."""
+    [model] = _placed_with_model_claim(
+        checker, "Side effects are rare, and our protocol is gentle enough for children.",
+        "RF-SAFE", "gentle")
     assert model.counted
 
 

@@ -104,12 +104,12 @@ def qualified(red: list[Placed], green: list[Placed]) -> list[Placed]:
 #: a model red flag's category -> the good signs that answer it: found in the same sentence,
 #: they say the model read careful words as the claim ("more research is needed" is no claim
 #: of evidence, "consult your own doctor" no call to buy, "not approved by the FDA" or a trial's
-#: registration number no claim of approval, "risks include infection" no promise of safety)
+#: registration number no claim of approval). Not safety by risks: "side effects are rare" is
+#: how a risk sentence opens and how a safety claim minimises
 ANSWERS = {
     "evidence": frozenset({"hedging", "evidence-quality", "trial"}),
     "sales": frozenset({"consult"}),
     "regulatory": frozenset({"status", "trial"}),
-    "safety": frozenset({"risks"}),
 }
 
 

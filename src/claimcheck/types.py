@@ -66,7 +66,7 @@ _CONTEXT_LABELS = {
     Context.QUALIFIED: "mentioned, not claimed (hedged, and the sentence says the evidence is "
     "limited)",
     Context.ANSWERED: "not counted (the same sentence says the careful thing: the limits of the "
-    "evidence, the approval status, the risks or to ask your own doctor)",
+    "evidence, the approval status or a trial's registration, or to ask your own doctor)",
 }
 #: the cue recorded for a match inside a question: the question mark, which is no words to show
 QUESTION_MARK = "?"
