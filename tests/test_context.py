@@ -220,3 +220,18 @@ def test_trained_pipeline_uses_the_parse_for_subjects_and_negation():
     assert report.findings and not any(f.counted for f in report.findings)
     report = checker.check_text("Stem cells do not magically regrow cartilage in worn knees.")
     assert [f.context for f in report.findings] == ["negated"]
+
+
+@pytest.mark.parametrize("text", [
+    "Our injections rebuild worn knee joints, although results may vary.",
+    "Our stem cells may reverse arthritis, although individual results vary.",
+])
+def test_results_may_vary_does_not_excuse_the_claim_beside_it(rules_checker, text):
+    """'Results may vary' is the stock disclaimer under a marketing claim: the claim still
+    counts (a hedged one at half weight); only a sentence that says the evidence is limited
+    qualifies a hedged claim."""
+    report = rules_checker.check_text(text)
+    assert any(f.counted for f in report.findings), report.findings
+    careful = rules_checker.check_text(
+        "Our stem cells may reverse arthritis, although more research is needed.")
+    assert careful.findings and not any(f.counted for f in careful.findings)

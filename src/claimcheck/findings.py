@@ -83,12 +83,16 @@ def prefer_rule_signs(green: list[Placed]) -> list[Placed]:
 
 #: good signs that turn a hedged claim in their sentence into honest uncertainty
 QUALIFIERS = frozenset({"hedging", "evidence-quality", "no-guarantee"})
+#: hedging signs that say outcomes differ, not that the evidence is limited: "our cells may
+#: reverse arthritis, although results may vary" is the stock disclaimer under a claim
+NOT_QUALIFYING = frozenset({"hedging.results-vary"})
 
 
 def qualified(red: list[Placed], green: list[Placed]) -> list[Placed]:
     """A hedged claim whose own sentence says the evidence is limited ("may help, but more
     research is needed") is careful writing, not a sales hedge: it does not count."""
-    sentences = {g.sentence_start for g in green if g.rule.category in QUALIFIERS}
+    sentences = {g.sentence_start for g in green
+                 if g.rule.category in QUALIFIERS and g.rule.name not in NOT_QUALIFYING}
     if not sentences:
         return red
     out = []
