@@ -66,6 +66,14 @@ PAIRS = [
     # what is still to be shown is no claim that it has been
     ("conditional", "Our injections are proven safe and effective for children.",
      "Until these injections are proven safe and effective for children, avoid them."),
+    # others' words about the writer's own treatment are the writer's claim
+    ("quoted", "Many patients say our stem cells cured their arthritis.",
+     "Many clinics claim their stem cells cured patients of arthritis."),
+    ("quoted", "According to our patients, the stem cells cured their arthritis.",
+     "According to the lawsuit, the clinic promised the stem cells cured arthritis."),
+    # a testimonial the writer quotes ("as one patient put it") is the writer's evidence
+    ("quoted", 'As one patient put it, "The stem cells cured my arthritis."',
+     'As one critic put it, such clinics promise that "stem cells cure arthritis".'),
     # a comparison group's outcome is no claim about the treatment
     ("conditional", "In our clinic, 70% of patients reported improvement after one injection.",
      "In the placebo group, 70% of patients reported improvement after one injection."),

@@ -27,7 +27,7 @@ _SCARE_QUOTE_MAX = 12
 _TESTIFIERS = {"patient", "client", "customer", "member", "guest", "mom", "mother", "dad",
                "father", "wife", "husband", "son", "daughter", "testimonial", "review"}
 _TESTIMONY_VERBS = {"say", "express", "report", "tell", "describe", "write", "share", "rave",
-                    "comment", "exclaim", "state", "note"}
+                    "comment", "exclaim", "state", "note", "put"}
 #: a question this short that does not open with a question word is a rhetorical lead-in
 #: ("The solution? ...", "The best part? ...") that the text goes on to answer
 _LEAD_IN_WORDS = 3
@@ -219,9 +219,11 @@ class ContextJudge:
             if start < cue.end:
                 return False
             limit = min(hi, cue.end + group.window)
-            # a warning ends where the writer's own voice begins: "unlike the quacks down the
-            # road, our stem cells cure arthritis" warns against others and claims for itself
-            voice = _WRITER_VOICE if group.type == "warning" else ()
+            # a warning or a report ends where the writer's own voice begins: "unlike the
+            # quacks down the road, our stem cells cure arthritis" warns against others and
+            # claims for itself; "many patients say our stem cells cured them" and "according
+            # to our patients, ..." are the writer's claims in others' mouths
+            voice = _WRITER_VOICE if group.type in ("warning", "quoted") else ()
             for t in range(cue.end, min(start + 1, limit)):
                 if lemmas[t] in terms or (group.scope == "clause" and self._new_clause(t)) \
                         or self.a.lower[t] in voice:
