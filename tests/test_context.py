@@ -66,6 +66,21 @@ PAIRS = [
     # what is still to be shown is no claim that it has been
     ("conditional", "Our injections are proven safe and effective for children.",
      "Until these injections are proven safe and effective for children, avoid them."),
+    # the promise is in the negation ("never ... again", "don't let ... control",
+    # "nobody should have to live with ..."); a real denial stays a denial
+    ("negated", "Never suffer from arthritis pain again with our guaranteed cure.",
+     "No clinic can offer a guaranteed cure for arthritis pain."),
+    ("negated", "Never again live with a condition our guaranteed cure can end.",
+     "Never trust a clinic that sells a guaranteed cure."),
+    ("negated", "Don't let arthritis control your life when a guaranteed cure exists.",
+     "Don't believe anyone who sells a guaranteed cure for arthritis."),
+    ("negated", "Nobody should have to suffer when stem cells cure arthritis.",
+     "Nobody has shown that stem cells cure arthritis."),
+    # the reader's wish is the pitch's target, not a hypothetical
+    ("conditional", "If you want to be pain-free for good, stem cells are the answer.",
+     "If a clinic promises you will be pain-free for good, walk away."),
+    ("conditional", "If you are ready to be pain-free for good, read on.",
+     "If a clinic says you will be pain-free for good, ask for its data."),
     # others' words about the writer's own treatment are the writer's claim
     ("quoted", "Many patients say our stem cells cured their arthritis.",
      "Many clinics claim their stem cells cured patients of arthritis."),
