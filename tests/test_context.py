@@ -76,6 +76,10 @@ PAIRS = [
      "Don't believe anyone who sells a guaranteed cure for arthritis."),
     ("negated", "Nobody should have to suffer when stem cells cure arthritis.",
      "Nobody has shown that stem cells cure arthritis."),
+    ("negated", "None of our patients has needed surgery since our guaranteed cure.",
+     "None of the studies found a guaranteed cure."),
+    ("negated", "Without any surgery, our injections are a guaranteed cure.",
+     "Without a controlled trial, no injection is a guaranteed cure."),
     # the reader's wish is the pitch's target, not a hypothetical
     ("conditional", "If you want to be pain-free for good, stem cells are the answer.",
      "If a clinic promises you will be pain-free for good, walk away."),
