@@ -80,6 +80,9 @@ PAIRS = [
      "None of the studies found a guaranteed cure."),
     ("negated", "Without any surgery, our injections are a guaranteed cure.",
      "Without a controlled trial, no injection is a guaranteed cure."),
+    # a concession ("even if ...") holds its own clause; the claim after it is asserted
+    ("conditional", "Even if you have tried everything, our stem cells are a guaranteed cure.",
+     "Even if a clinic calls its stem cells a guaranteed cure, ask for the data."),
     # the reader's wish is the pitch's target, not a hypothetical
     ("conditional", "If you want to be pain-free for good, stem cells are the answer.",
      "If a clinic promises you will be pain-free for good, walk away."),

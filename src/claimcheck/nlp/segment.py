@@ -15,7 +15,8 @@ _CLAUSE_PUNCT = {";", "—", "–", "--"}
 #: after a comma, these words open a new clause ("..., but our cells ...", "..., please call")
 _CLAUSE_CONJ = {"but", "yet", "while", "whereas", "although", "though", "however", "so",
                 "please"}
-#: a clause opened by one of these ends at its first comma ("Although X, Y")
+#: a clause opened by one of these ends at its first comma ("Although X, Y"), and so does one
+#: opened by "even" and one of them ("Even if you have tried everything, our cells ...")
 _SUBORDINATORS = {"although", "though", "while", "whereas", "if", "unless", "because", "since"}
 BULLETS = {"•", "●", "▪", "◦", "‣", "-", "*", "–", "—", "·"}
 _SENT_END = {".", "!", "?", "…", ":"}
@@ -164,7 +165,7 @@ def clauses(lower: list[str], s: int, e: int) -> list[tuple[int, int]]:
     """Split a sentence's tokens into clauses at semicolons, dashes and ", but"-like joints."""
     out = []
     start = s
-    subordinate = lower[s] in _SUBORDINATORS
+    subordinate = _opens_subordinate(lower, s, e)
     for i in range(s, e):
         word = lower[i]
         cut_before = None
@@ -177,6 +178,12 @@ def clauses(lower: list[str], s: int, e: int) -> list[tuple[int, int]]:
         if cut_before is not None and cut_before < e:
             out.append((start, cut_before))
             start = cut_before
-            subordinate = lower[start] in _SUBORDINATORS
+            subordinate = _opens_subordinate(lower, start, e)
     out.append((start, e))
     return [(a, b) for a, b in out if b > a]
+
+
+def _opens_subordinate(lower: list[str], i: int, e: int) -> bool:
+    """Does a subordinate clause start at token i ("if ...", "even if ...")?"""
+    return lower[i] in _SUBORDINATORS or (
+        lower[i] == "even" and i + 1 < e and lower[i + 1] in _SUBORDINATORS)
