@@ -80,6 +80,11 @@ PAIRS = [
      "None of the studies found a guaranteed cure."),
     ("negated", "Without any surgery, our injections are a guaranteed cure.",
      "Without a controlled trial, no injection is a guaranteed cure."),
+    # sales questions: their "if" and "n't" are no condition or denial
+    ("question", "What if one injection could be a guaranteed cure for your back pain?",
+     "Would you trust a clinic that sells a guaranteed cure for back pain?"),
+    ("question", "Isn't it time you tried a guaranteed cure for your back pain?",
+     "Is a guaranteed cure for back pain something any clinic can offer?"),
     # a concession ("even if ...") holds its own clause; the claim after it is asserted
     ("conditional", "Even if you have tried everything, our stem cells are a guaranteed cure.",
      "Even if a clinic calls its stem cells a guaranteed cure, ask for the data."),

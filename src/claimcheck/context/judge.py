@@ -97,7 +97,9 @@ class ContextJudge:
             if group.type == "pseudo" or m.start not in sentence_of:
                 continue
             index = sentence_of[m.start]
-            if any(p.start <= m.start and m.end <= p.end for p in pseudo[index]):
+            # a pseudo cue cancels the cues inside it, not the sales question it belongs to
+            if group.type != "rhetorical" and any(p.start <= m.start and m.end <= p.end
+                                                  for p in pseudo[index]):
                 continue
             # "ask" inside an excluded "ask about our" goes with it
             if any(x.key == m.key and x.start <= m.start and m.end <= x.end
