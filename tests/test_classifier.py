@@ -189,24 +189,25 @@ def test_a_model_file_with_pickled_objects_is_refused(tmp_path):
         read_model(path)
 
 
-def test_n_grams_the_vocabulary_cannot_hold_are_skipped_without_changing_a_score(checker):
-    """Scoring spells out only the n-grams a model can know (a bigram of known words, a
-    trigram of known bigrams); the probabilities and evidence positions are the same as with
-    every n-gram spelt out."""
+def test_scoring_looks_up_the_n_grams_training_spells_out(checker):
+    """Checking looks n-grams up by their words' ids, for all sentences of a text at once (a
+    known pair is spelt out once per process); that must give exactly the ids of the n-grams
+    training spells out, sentence by sentence, never one across two sentences."""
     from claimcheck.classifier.features import grams, token_terms
 
     model = shipped_model()
     texts = [ex for r in checker.rules.rules for ex in (*r.examples_flag, *r.examples_pass)]
-    texts += ["Zyxq flurbo our stem cells cure arthritis qwv, and no side effects zork."]
-    for text in texts:
+    texts += ["Zyxq flurbo our stem cells cure arthritis qwv, and no side effects zork.",
+              " ".join(texts[:40]), "Cure.", ""]
+    for text in texts + texts:  # the second time round, from remembered pairs
         a = checker.pipeline.analyse(text)
         terms = token_terms(a.lemmas, a.lower)
-        full, pruned = grams(terms, 0, len(terms)), grams(terms, 0, len(terms), model.vocab)
-        assert len(full.texts) == len(pruned.texts)
-        assert all(p in ("", f) for f, p in zip(full.texts, pruned.texts, strict=True))
-        assert all(f not in model.vocab for f, p in zip(full.texts, pruned.texts, strict=True)
-                   if not p)
-        assert numpy.array_equal(model._score([full])[0], model._score([pruned])[0])
+        ranges = [(s.start, s.end) for s in a.sentences]
+        flat, sizes, positions = model._term_ids(terms, ranges)
+        spelt = [grams(terms, s, e) for s, e in ranges]
+        assert flat.tolist() == [model.vocab.get(t, -1) for g in spelt for t in g.texts]
+        assert sizes.tolist() == [len(g.texts) for g in spelt]
+        assert positions == [g.pos for g in spelt]
 
 
 def _placed_with_model_claim(checker, text, class_id, word):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ token range it came from, which is how a model finding can highlight the words b
 
 from __future__ import annotations
 
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -70,33 +70,24 @@ class Grams:
 
     def span(self, k: int) -> tuple[int, int]:
         """The token range [start, end) of n-gram ``k``."""
-        n = len(self.pos)
-        size, first = (1, k) if k < n else (2, k - n) if k < 2 * n - 1 else (3, k - 2 * n + 1)
-        return self.pos[first], self.pos[first + size - 1] + 1
+        return gram_span(self.pos, k)
 
 
-def grams(terms: Sequence[str | None], start: int, end: int,
-          known: Container[str] | None = None) -> Grams:
-    """Every 1-3-gram of the terms in [start, end).
+def gram_span(pos: Sequence[int], k: int) -> tuple[int, int]:
+    """The token range [start, end) of n-gram ``k`` of a sentence whose kept terms stand at
+    token positions ``pos`` (n-grams laid out as in ``Grams``)."""
+    n = len(pos)
+    size, first = (1, k) if k < n else (2, k - n) if k < 2 * n - 1 else (3, k - 2 * n + 1)
+    return pos[first], pos[first + size - 1] + 1
 
-    With ``known`` (a model's vocabulary, built from every n-gram seen in enough sentences),
-    an n-gram that cannot be in it is left as "" rather than spelt out: a bigram is only known
-    if both its words are, a trigram only if both its bigrams are (any sentence with the longer
-    one has the shorter ones). The positions stay the same, so ``span`` still holds."""
+
+def grams(terms: Sequence[str | None], start: int, end: int) -> Grams:
+    """Every 1-3-gram of the terms in [start, end)."""
     pos = [i for i in range(start, end) if terms[i] is not None]
     words: list[str] = [terms[i] for i in pos]  # type: ignore[misc]
-    if known is None:
-        texts = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
-        texts += [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:],
-                                                    strict=False)]
-        return Grams(texts, pos)
-    seen = [w in known for w in words]
-    pairs = [f"{a} {b}" if ka and kb else ""
-             for a, b, ka, kb in zip(words, words[1:], seen, seen[1:], strict=False)]
-    paired = [bool(p) and p in known for p in pairs]
-    triples = [f"{p} {c}" if ka and kb else ""
-               for p, c, ka, kb in zip(pairs, words[2:], paired, paired[1:], strict=False)]
-    return Grams(words + pairs + triples, pos)
+    texts = words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    texts += [f"{a} {b} {c}" for a, b, c in zip(words, words[1:], words[2:], strict=False)]
+    return Grams(texts, pos)
 
 
 def ngrams(terms: Sequence[str | None], start: int, end: int) -> list[tuple[str, int, int]]:

@@ -19,7 +19,7 @@ import hashlib
 import io
 import json
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -29,7 +29,7 @@ from typing import Any
 import numpy
 
 from . import MODEL_FILE
-from .features import PLAIN_WORDS, Grams, grams, token_terms
+from .features import PLAIN_WORDS, gram_span, token_terms
 
 #: with the gate open and no class at its threshold, the likeliest class is taken if it reaches
 #: this share of its threshold (below that, the model cannot say which claim it is)
@@ -39,6 +39,9 @@ _Scored = tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray]
 _ARRAYS = ("classes", "vocab", "idf", "coef", "intercept", "thresholds", "meta")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _SEP = "\n"  # between terms in the stored vocabulary
+#: known and unknown n-gram ids remembered by their parts' ids (at most this many: memory
+#: stays flat on a crawl; about 100 bytes each)
+_PAIR_CACHE = 200_000
 
 
 @dataclass(frozen=True)
@@ -75,12 +78,20 @@ class ClaimModel:
     thresholds: numpy.ndarray
     meta: dict[str, Any] = field(default_factory=dict)
     version: str = ""  # sha256 of the model file, 12 hex digits
+    _pairs: dict[int, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The vocabulary by id."""
+        out = [""] * len(self.vocab)
+        for w, i in self.vocab.items():
+            out[i] = w
+        return out
 
     def probabilities(self, lemmas: Sequence[str], lowers: Sequence[str], start: int,
                       end: int) -> numpy.ndarray:
         """The probability of each class, then of the gate, for tokens [start, end)."""
-        terms = token_terms(lemmas, lowers)
-        return self._score([grams(terms, start, end, self.vocab)])[0][0]
+        return self._score(*self._term_ids(token_terms(lemmas, lowers), [(start, end)])[:2])[0][0]
 
     def predict(self, lemmas: Sequence[str], lowers: Sequence[str], start: int, end: int,
                 top: int = 3) -> list[Prediction]:
@@ -90,14 +101,14 @@ class ClaimModel:
     def predict_many(self, terms: Sequence[str | None], ranges: Sequence[tuple[int, int]],
                      top: int = 3) -> list[list[Prediction]]:
         """``predict`` for many sentences of one text at once (``terms``: its token terms)."""
-        sentences = [grams(terms, s, e, self.vocab) for s, e in ranges]
-        probs, scored = self._score(sentences)
+        flat, sizes, positions = self._term_ids(terms, ranges)
+        probs, scored = self._score(flat, sizes)
         red, n = self.red_classes, len(self.classes)
         above = (probs[:, :n] >= self.thresholds[:n]).tolist()
         gate = (probs[:, n] >= self.thresholds[n]).tolist()
         # with the gate open and no class at its threshold: the likeliest class, if it is close
         best = numpy.argmax(probs[:, :red] / self.thresholds[:red], axis=1)
-        close = (probs[numpy.arange(len(sentences)), best]
+        close = (probs[numpy.arange(len(ranges)), best]
                  >= FALLBACK * self.thresholds[best]).tolist()
         pairs: list[tuple[int, int]] = []  # (sentence, class) in report order
         for k, row in enumerate(above):
@@ -106,27 +117,27 @@ class ClaimModel:
             if gate[k] and not kinds and close[k]:
                 kinds = [int(best[k])]
             pairs.extend((k, c) for c in kinds + signs)
-        out: list[list[Prediction]] = [[] for _ in sentences]
+        out: list[list[Prediction]] = [[] for _ in ranges]
+        words = self.words
         for (k, c), strongest in zip(pairs, self._strongest(pairs, scored, 4 * top),
                                      strict=True):
-            texts = sentences[k].texts
             # words a reader can see the point of (an n-gram with a content word) first
-            ranked = ([fw for fw in strongest if _telling(texts[fw[0]])]
-                      + [fw for fw in strongest if not _telling(texts[fw[0]])])[:top]
+            ranked = ([fw for fw in strongest if _telling(words[fw[0]])]
+                      + [fw for fw in strongest if not _telling(words[fw[0]])])[:top]
             if not ranked:
                 continue  # no term speaks for the class: nothing to show, no finding
-            evidence = tuple(Evidence(texts[f], *sentences[k].span(f), round(w, 3))
-                             for f, w in ranked)
+            evidence = tuple(Evidence(words[i], *gram_span(positions[k], f), round(w, 3))
+                             for i, f, w in ranked)
             chance = probs[k, n] if c < red else probs[k, c]
             out[k].append(Prediction(self.classes[c], round(float(chance), 3),
                                      round(float(probs[k, c]), 3), evidence))
         return out
 
     def _strongest(self, pairs: list[tuple[int, int]], scored: _Scored,
-                   most: int) -> list[list[tuple[int, float]]]:
+                   most: int) -> list[list[tuple[int, int, float]]]:
         """For each (sentence, class), up to ``most`` terms that pushed the sentence towards
-        the class, strongest first (ties in order of use): (index of the term's first n-gram,
-        contribution). One pass of array operations serves every pair of a text."""
+        the class, strongest first (ties in order of use): (term id, index of the term's first
+        n-gram, contribution). One pass of array operations serves every pair of a text."""
         if not pairs:
             return []
         ids, values, firsts, bounds = scored
@@ -141,10 +152,10 @@ class ClaimModel:
         pair = pair[order]
         rank = numpy.arange(len(order)) - numpy.searchsorted(pair, pair)
         kept = order[rank < most]
-        out: list[list[tuple[int, float]]] = [[] for _ in pairs]
-        for p, f, w in zip(pair[rank < most].tolist(), firsts[at[kept]].tolist(),
-                           contrib[kept].tolist(), strict=True):
-            out[p].append((f, w))
+        out: list[list[tuple[int, int, float]]] = [[] for _ in pairs]
+        for p, i, f, w in zip(pair[rank < most].tolist(), ids[at[kept]].tolist(),
+                              firsts[at[kept]].tolist(), contrib[kept].tolist(), strict=True):
+            out[p].append((i, f, w))
         return out
 
     @cached_property
@@ -152,27 +163,78 @@ class ClaimModel:
         """How many of ``classes`` are red flags (they come first; good signs follow)."""
         return sum(1 for c in self.classes if c.startswith("RF-"))
 
-    def _score(self, sentences: list[Grams]) -> tuple[numpy.ndarray, _Scored]:
+    def _term_ids(self, terms: Sequence[str | None], ranges: Sequence[tuple[int, int]]
+                  ) -> tuple[numpy.ndarray, numpy.ndarray, list[list[int]]]:
+        """The n-grams of each sentence [start, end) as vocabulary ids (-1: unknown), laid out
+        as ``features.grams`` spells them (a sentence's unigrams, bigrams, then trigrams, one
+        run after another), each run's length, and each sentence's term positions.
+
+        Ids, not strings: a bigram is looked up by its two words' ids, a trigram by its first
+        bigram's and last word's, so a known pair is spelt out once per process, not once per
+        sentence (``_pairs`` remembers it)."""
+        get = self.vocab.get
+        positions = [[i for i in range(s, e) if terms[i] is not None] for s, e in ranges]
+        counts = numpy.array([len(p) for p in positions], dtype=numpy.int64)
+        at = numpy.fromiter((i for p in positions for i in p), numpy.int64, int(counts.sum()))
+        words = [terms[i] for i in at.tolist()]
+        uni = numpy.fromiter((get(w, -1) for w in words), numpy.int64, len(words))
+        owner = numpy.repeat(numpy.arange(len(ranges), dtype=numpy.int64), counts)
+        bi = self._joined(uni[:-1], uni[1:], owner[:-1] == owner[1:],
+                          lambda j: f"{words[j]} {words[j + 1]}")
+        tri = self._joined(bi[:-1], uni[2:], (owner[:-2] == owner[2:]) & (bi[1:] >= 0),
+                           lambda j: f"{self.words[bi[j]]} {words[j + 2]}")
+        # where each term goes: sentence k's run starts after the runs before it, its unigrams
+        # first, then its n - 1 bigrams, then its n - 2 trigrams
+        n = counts[owner]
+        local = numpy.arange(len(at)) - numpy.repeat(numpy.cumsum(counts) - counts, counts)
+        sizes = counts + numpy.maximum(counts - 1, 0) + numpy.maximum(counts - 2, 0)
+        base = numpy.repeat(numpy.cumsum(sizes) - sizes, counts) + local
+        flat = numpy.empty(int(sizes.sum()), dtype=numpy.int64)
+        flat[base] = uni
+        two, three = local < n - 1, local < n - 2
+        flat[(base + n)[two]] = bi[two[:-1]]
+        flat[(base + 2 * n - 1)[three]] = tri[three[:-2]]
+        return flat, sizes, positions
+
+    def _joined(self, heads: numpy.ndarray, tails: numpy.ndarray, same: numpy.ndarray,
+                spell: Callable[[int], str]) -> numpy.ndarray:
+        """The ids of the n-grams made of each head (a word or bigram id) and the next word
+        (-1 where either is unknown or they are in different sentences)."""
+        out = numpy.full(len(heads), -1, dtype=numpy.int64)
+        both = numpy.flatnonzero(same & (heads >= 0) & (tails >= 0))
+        keys = (heads[both] * len(self.vocab) + tails[both]).tolist()
+        pairs, get = self._pairs, self.vocab.get
+        found = []
+        for j, key in zip(both.tolist(), keys, strict=True):
+            i = pairs.get(key)
+            if i is None:
+                if len(pairs) >= _PAIR_CACHE:
+                    pairs.clear()
+                i = pairs[key] = get(spell(j), -1)
+            found.append(i)
+        out[both] = found
+        return out
+
+    def _score(self, flat: numpy.ndarray, sizes: numpy.ndarray) -> tuple[numpy.ndarray, _Scored]:
         """Probabilities of every head for each sentence (one matrix product for all), and the
         sentences' known terms: ids (sentence by sentence, in order of first use), tf-idf values,
         the index of each id's first n-gram in its sentence, and where each sentence's run
-        starts (``bounds[k]:bounds[k + 1]``)."""
-        get = self.vocab.get
-        flat = [get(text, -1) for g in sentences for text in g.texts]
-        sizes = numpy.array([len(g.texts) for g in sentences], dtype=numpy.int64)
+        starts (``bounds[k]:bounds[k + 1]``). ``flat``: every sentence's n-gram ids, one run
+        of ``sizes[k]`` after another."""
+        count = len(sizes)
         offsets = numpy.concatenate(([0], numpy.cumsum(sizes)))
-        owner = numpy.repeat(numpy.arange(len(sentences), dtype=numpy.int64), sizes)
-        known = numpy.flatnonzero(numpy.array(flat, dtype=numpy.int64) >= 0)
-        term = numpy.array(flat, dtype=numpy.int64)[known]
+        owner = numpy.repeat(numpy.arange(count, dtype=numpy.int64), sizes)
+        known = numpy.flatnonzero(flat >= 0)
+        term = flat[known]
         # each (sentence, term) once: how often it occurs and where it first does
         _, first, tf = numpy.unique(owner[known] * len(self.vocab) + term, return_index=True,
                                     return_counts=True)
         order = numpy.argsort(first, kind="stable")  # sentence by sentence, in order of use
         at = known[first[order]]
         ids, tf, who = term[first[order]], tf[order], owner[at]
-        bounds = numpy.searchsorted(who, numpy.arange(len(sentences) + 1))
+        bounds = numpy.searchsorted(who, numpy.arange(count + 1))
         values = (1.0 + numpy.log(tf.astype(numpy.float32))) * self.idf[ids]
-        logits = numpy.tile(self.intercept, (len(sentences), 1))
+        logits = numpy.tile(self.intercept, (count, 1))
         if len(ids):
             counts = numpy.diff(bounds)
             filled = counts > 0
