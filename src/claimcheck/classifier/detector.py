@@ -9,6 +9,8 @@ Whether it counts is the judge's decision, not the model's.
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 from ..detect import Candidate
 from ..nlp import Analysis
 from ..types import Rule
@@ -32,8 +34,9 @@ class ModelDetector:
         out = []
         terms = token_terms(analysis.lemmas, analysis.lower)
         # a list number or a lone word is no claim, whatever its weights
+        words = [0, *accumulate(bool(t) and t[:1].isalpha() for t in terms)]  # words before
         ranges = [(s.start, s.end) for s in analysis.sentences
-                  if sum(1 for t in terms[s.start:s.end] if t and t[:1].isalpha()) >= MIN_WORDS]
+                  if words[s.end] - words[s.start] >= MIN_WORDS]
         for predictions in self.model.predict_many(terms, ranges):
             for p in predictions:
                 rule = self.classes.get(p.label)

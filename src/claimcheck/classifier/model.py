@@ -119,11 +119,8 @@ class ClaimModel:
             pairs.extend((k, c) for c in kinds + signs)
         out: list[list[Prediction]] = [[] for _ in ranges]
         words, chances = self.words, probs.tolist()
-        for (k, c), strongest in zip(pairs, self._strongest(pairs, scored, 4 * top),
-                                     strict=True):
-            # words a reader can see the point of (an n-gram with a content word) first
-            ranked = ([fw for fw in strongest if _telling(words[fw[0]])]
-                      + [fw for fw in strongest if not _telling(words[fw[0]])])[:top]
+        for (k, c), ranked in zip(pairs, self._strongest(pairs, scored, 4 * top, top),
+                                  strict=True):
             if not ranked:
                 continue  # no term speaks for the class: nothing to show, no finding
             evidence = tuple(Evidence(words[i], *gram_span(positions[k], f), round(w, 3))
@@ -133,11 +130,13 @@ class ClaimModel:
                                      round(chances[k][c], 3), evidence))
         return out
 
-    def _strongest(self, pairs: list[tuple[int, int]], scored: _Scored,
-                   most: int) -> list[list[tuple[int, int, float]]]:
-        """For each (sentence, class), up to ``most`` terms that pushed the sentence towards
-        the class, strongest first (ties in order of use): (term id, index of the term's first
-        n-gram, contribution). One pass of array operations serves every pair of a text."""
+    def _strongest(self, pairs: list[tuple[int, int]], scored: _Scored, most: int,
+                   top: int) -> list[list[tuple[int, int, float]]]:
+        """For each (sentence, class), the ``top`` terms to show of the ``most`` that pushed
+        the sentence furthest towards the class: words a reader can see the point of (an
+        n-gram with a content word) first, then by strength (ties in order of use). Each is
+        (term id, index of the term's first n-gram, contribution). One pass of array
+        operations serves every pair of a text."""
         if not pairs:
             return []
         ids, values, firsts, bounds = scored
@@ -151,12 +150,29 @@ class ClaimModel:
         order = order[contrib[order] > 0]
         pair = pair[order]
         rank = numpy.arange(len(order)) - numpy.searchsorted(pair, pair)
-        kept = order[rank < most]
+        strong = rank < most
+        kept, pair, rank = order[strong], pair[strong], rank[strong]
+        shown = numpy.lexsort((rank, ~self._telling(ids[at[kept]]), pair))
+        pair = pair[shown]
+        first = numpy.arange(len(pair)) - numpy.searchsorted(pair, pair) < top
+        kept, pair = kept[shown[first]], pair[first]
         out: list[list[tuple[int, int, float]]] = [[] for _ in pairs]
-        for p, i, f, w in zip(pair[rank < most].tolist(), ids[at[kept]].tolist(),
-                              firsts[at[kept]].tolist(), contrib[kept].tolist(), strict=True):
+        for p, i, f, w in zip(pair.tolist(), ids[at[kept]].tolist(), firsts[at[kept]].tolist(),
+                              contrib[kept].tolist(), strict=True):
             out[p].append((i, f, w))
         return out
+
+    def _telling(self, ids: numpy.ndarray) -> numpy.ndarray:
+        """Which terms hold a word that says something (not only "our", "the", "cell"), worked
+        out once per term and process."""
+        known = self._told
+        for i in numpy.unique(ids[known[ids] < 0]).tolist():
+            known[i] = _telling(self.words[i])
+        return known[ids] == 1
+
+    @cached_property
+    def _told(self) -> numpy.ndarray:
+        return numpy.full(len(self.vocab), -1, dtype=numpy.int8)  # -1: not yet worked out
 
     @cached_property
     def red_classes(self) -> int:
@@ -270,7 +286,6 @@ class ClaimModel:
                 zf.writestr(info, buffer.getvalue())
 
 
-@lru_cache(maxsize=65536)
 def _telling(gram: str) -> bool:
     """Does an n-gram hold a word that says something (not only "our", "the", "cell")?"""
     return any(w not in PLAIN_WORDS and w.isalpha() for w in gram.split())

@@ -186,7 +186,7 @@ class ContextJudge:
         cues = self._cues.get(index, ())
         # "no side effects" carries its own negation: an earlier "no" does not flip it back,
         # though a refutation ("it is not true that ...") still denies it
-        self_negated = any(w in _OWN_NEGATION for w in self.a.lemmas[start:end])
+        self_negated = not _OWN_NEGATION.isdisjoint(self.a.lemmas[start:end])
         for cue in cues:
             inside = cue.start < end and start < cue.end
             if inside and not cues_inside:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 
@@ -54,11 +55,7 @@ class Analysis:
 
     def assertion_at(self, token: int) -> Assertion:
         """The assertion that holds a token (assertions are sorted and cover every sentence)."""
-        lo, hi = 0, len(self.assertions) - 1
-        while lo < hi:
-            mid = (lo + hi + 1) // 2
-            if self.assertions[mid].start <= token:
-                lo = mid
-            else:
-                hi = mid - 1
-        return self.assertions[lo]
+        return self.assertions[max(0, bisect_right(self.assertions, token, key=_start) - 1)]
+
+
+_start = attrgetter("start")
