@@ -146,3 +146,16 @@ def test_regex_with_a_repeat_inside_a_repeat_is_refused(tmp_path):
     err = error_for(tmp_path, GOOD.replace(
         "    - miracle elixir\n", '    - tokens: [{TEXT: {REGEX: "^(\\\\w+\\\\s?)*$"}}]\n'))
     assert "repeat inside a repeat" in str(err)
+
+
+def test_qualifies_must_be_a_boolean_on_a_good_sign(tmp_path):
+    err = error_for(tmp_path, GOOD.replace("  severity: high\n", "  severity: high\n"
+                                           "  qualifies: false\n"))
+    assert "CURE901" in str(err) and "qualifies" in str(err) and "good sign" in str(err)
+    sign = (GOOD.replace("CURE901", "GHEDGE901").replace("category: cure", "category: hedging")
+            .replace("cure.test-rule", "hedging.test-rule").replace("  severity: high\n", ""))
+    err = error_for(tmp_path, sign.replace("  why:", "  qualifies: sometimes\n  why:"))
+    assert "'qualifies'" in str(err) and "true or false" in str(err)
+    rule = load_rules([write(tmp_path, sign.replace("  why:", "  qualifies: false\n  why:"))],
+                      builtin=False).rules[0]
+    assert rule.qualifies is False

@@ -12,7 +12,7 @@ count; a good sign a red flag voids ("study fee") does not add back. After scori
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from .context import ContextJudge, Judgement
@@ -81,28 +81,20 @@ def prefer_rule_signs(green: list[Placed]) -> list[Placed]:
             or (g.rule.category, g.sentence_start) not in by_rules]
 
 
-#: good signs that turn a hedged claim in their sentence into honest uncertainty
+#: good signs that turn a hedged claim in their sentence into honest uncertainty, unless their
+#: rule says ``qualifies: false`` (rules/hedging.yaml: "results may vary" is the stock
+#: disclaimer under a claim, not a word about the evidence)
 QUALIFIERS = frozenset({"hedging", "evidence-quality", "no-guarantee"})
-#: hedging signs that say outcomes differ, not that the evidence is limited: "our cells may
-#: reverse arthritis, although results may vary" is the stock disclaimer under a claim
-NOT_QUALIFYING = frozenset({"hedging.results-vary"})
 
 
 def qualified(red: list[Placed], green: list[Placed]) -> list[Placed]:
     """A hedged claim whose own sentence says the evidence is limited ("may help, but more
     research is needed") is careful writing, not a sales hedge: it does not count."""
     sentences = {g.sentence_start for g in green
-                 if g.rule.category in QUALIFIERS and g.rule.name not in NOT_QUALIFYING}
-    if not sentences:
-        return red
-    out = []
-    for p in red:
-        if p.judgement.context is Context.HEDGED and p.sentence_start in sentences \
-                and "qualified" not in p.rule.counts_in:
-            p = replace(p, judgement=Judgement(Context.QUALIFIED, p.judgement.cue),
-                        counted=False)
-        out.append(p)
-    return out
+                 if g.rule.category in QUALIFIERS and g.rule.qualifies}
+    return _demoted(red, Context.QUALIFIED, lambda p: (
+        p.judgement.context is Context.HEDGED and p.sentence_start in sentences
+        and "qualified" not in p.rule.counts_in))
 
 
 #: a model red flag's category -> the good signs that answer it: found in the same sentence,
@@ -121,13 +113,17 @@ def answered(red: list[Placed], green: list[Placed]) -> list[Placed]:
     """A counted model finding whose own sentence shows a good sign that answers its category
     does not count. Rule findings are left alone: a rule matched the claim's own words."""
     signs = {(g.rule.category, g.sentence_start) for g in green if g.candidate.detector == "rules"}
-    out = []
-    for p in red:
-        if p.counted and p.candidate.detector == "model" and any(
-                (sign, p.sentence_start) in signs for sign in ANSWERS.get(p.rule.category, ())):
-            p = replace(p, judgement=Judgement(Context.ANSWERED, p.judgement.cue), counted=False)
-        out.append(p)
-    return out
+    return _demoted(red, Context.ANSWERED, lambda p: (
+        p.counted and p.candidate.detector == "model"
+        and any((sign, p.sentence_start) in signs for sign in ANSWERS.get(p.rule.category, ()))))
+
+
+def _demoted(red: list[Placed], context: Context,
+             applies: Callable[[Placed], bool]) -> list[Placed]:
+    """The red flags, those ``applies`` picks judged anew as ``context`` (keeping their cue)
+    and not counted."""
+    return [replace(p, judgement=Judgement(context, p.judgement.cue), counted=False)
+            if applies(p) else p for p in red]
 
 
 def unvoided(green: list[Placed], red: list[Placed]) -> list[Placed]:

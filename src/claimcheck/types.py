@@ -120,6 +120,9 @@ class Rule:
     counts_in: tuple[str, ...] = ()
     #: good signs: red-flag categories that void it when counted in the same sentence
     void_with: tuple[str, ...] = ()
+    #: good signs of a qualifying category (hedging, evidence quality, no guarantee): whether
+    #: it makes a hedged claim in its sentence honest uncertainty ("results may vary" does not)
+    qualifies: bool = True
     file: str = ""
     line: int = 0
 
@@ -139,6 +142,7 @@ class Rule:
             "weight": self.weight,
             "counts_in": list(self.counts_in),
             "void_with": list(self.void_with),
+            "qualifies": self.qualifies,
             "examples": {"flag": list(self.examples_flag), "pass": list(self.examples_pass)},
             "file": self.file,
         }

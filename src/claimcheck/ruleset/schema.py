@@ -53,6 +53,7 @@ _RULE_KEYS = {
     "summary": "required", "why": "required", "ask": "required", "sources": "required",
     "patterns": "required", "examples": "required", "similarity": "optional",
     "weight": "optional", "counts_in": "optional", "void_with": "optional",
+    "qualifies": "optional",
 }
 _SOURCE_KEYS = {"seed", "url", "title", "quote"}
 _TOKEN_ATTRS = {
@@ -142,6 +143,7 @@ def _rule(item: Any, file: str, index: int) -> Rule:
         weight=_number(item, "weight", 0, 50, fail),
         counts_in=_counts_in(item.get("counts_in", []), fail),
         void_with=_void_with(item.get("void_with", []), kind, fail),
+        qualifies=_qualifies(item.get("qualifies", True), kind, fail),
         file=file, line=line or 0,
     )
 
@@ -161,6 +163,14 @@ def _void_with(value: Any, kind: Kind, fail) -> tuple[str, ...]:  # type: ignore
     if value and kind is not Kind.GREEN:
         raise fail("void_with", "only a good sign can be voided by a red flag")
     return tuple(value)
+
+
+def _qualifies(value: Any, kind: Kind, fail) -> bool:  # type: ignore[no-untyped-def]
+    if not isinstance(value, bool):
+        raise fail("qualifies", "must be true or false")
+    if not value and kind is not Kind.GREEN:
+        raise fail("qualifies", "only a good sign qualifies a hedged claim")
+    return value
 
 
 def _counts_in(value: Any, fail) -> tuple[str, ...]:  # type: ignore[no-untyped-def]
