@@ -214,11 +214,15 @@ class PatternSet:
         # token patterns are grouped by an "anchor": words one of which must be in a sentence
         # for the pattern to match there, so each sentence runs only the patterns it can meet
         self._groups: list[Matcher] = []
-        self._requires: list[list[tuple[str, frozenset[str]]]] = []
+        # each requirement (kind, words) once, with the words that meet it: a sentence's met
+        # requirements are found from its words, and a group runs where all of its are met
+        self._requirement_ids: dict[tuple[str, frozenset[str]], int] = {}
+        self._meets: dict[str, dict[str, list[int]]] = {k: {} for k in _ANCHOR_KINDS}
+        self._needs: list[frozenset[int]] = []
         # each group's outline, its anchor step and the anchor's words: a sentence where no
         # anchor word has the outline around it cannot match, so the Matcher is not called
         self._outlines: list[_Outline | None] = []
-        self._anchor_index: dict[str, dict[str, list[int]]] = {k: {} for k in _ANCHOR_KINDS}
+        self._by_anchor: dict[int, list[int]] = defaultdict(list)  # requirement id -> groups
         # patterns with no literal word (e.g. a REGEX for DOIs): run where a loosened form of
         # their regex occurs (within the pattern's length of it, when that is bounded), or on
         # the whole text
@@ -248,15 +252,23 @@ class PatternSet:
             return
         group = len(self._groups)
         self._groups.append(matcher)
-        self._requires.append(requires)
+        self._needs.append(frozenset(self._requirement_id(r) for r in requires))
         kind, values = min(requires, key=lambda r: _rarity_cost(r[1]))
-        for value in values:
-            self._anchor_index[kind].setdefault(value, []).append(group)
+        self._by_anchor[self._requirement_id((kind, values))].append(group)
         steps = _outline(pattern)
         at = next((n for n, step in enumerate(steps or ()) if not step.optional
                    and (kind, values) in step.words), None)
         self._outlines.append(None if steps is None or at is None
                               else _anchored(steps, at, kind, values))
+
+    def _requirement_id(self, requirement: tuple[str, frozenset[str]]) -> int:
+        number = self._requirement_ids.get(requirement)
+        if number is None:
+            number = self._requirement_ids[requirement] = len(self._requirement_ids)
+            kind, values = requirement
+            for value in values:
+                self._meets[kind].setdefault(value, []).append(number)
+        return number
 
     def _add_fuzzy(self, spec: PatternSpec, lemmas: list[str], lowers: list[str]) -> None:
         cutoff = spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY
@@ -312,21 +324,20 @@ class PatternSet:
                     out.extend((m, a + lo, b + lo) for m, a, b in matcher(doc[lo:hi]))
         if not self._groups:
             return out
-        index = self._anchor_index
+        meets, by_anchor, needs = self._meets, self._by_anchor, self._needs
         flags: list[list[int]] | None = None  # the Doc's flag columns, when first needed
-        strings: dict[str, list[str]] = {}
+        strings = {"lemma": analysis.lemmas, "lower": analysis.lower, "orth": analysis.texts}
         for sentence in analysis.sentences:
             s, e = sentence.start, sentence.end
-            present = {"lemma": set(analysis.lemmas[s:e]), "lower": set(analysis.lower[s:e]),
-                       "orth": set(analysis.texts[s:e])}
-            candidates: set[int] = set()
-            for kind, words in present.items():
-                for word in words.intersection(index[kind]):
-                    candidates.update(index[kind][word])
+            met: set[int] = set()
+            for kind, column in strings.items():
+                table = meets[kind]
+                for word in table.keys() & column[s:e]:
+                    met.update(table[word])
             span = None
-            for group in sorted(candidates):
-                if any(values.isdisjoint(present[kind]) for kind, values in self._requires[group]):
-                    continue
+            # a group is looked up by its anchor requirement, and runs only if all are met
+            for group in [g for r in met if r in by_anchor for g in by_anchor[r]
+                          if needs[g] <= met]:
                 outline = self._outlines[group]
                 if outline is None:  # repeats or negations: the whole sentence
                     span = span if span is not None else doc[s:e]
@@ -334,8 +345,6 @@ class PatternSet:
                     continue
                 if flags is None:
                     flags = doc.to_array(list(_FLAG_IDS)).T.tolist()
-                    strings = {"lemma": analysis.lemmas, "lower": analysis.lower,
-                               "orth": analysis.texts}
                 # every match holds an anchor that fits, within the pattern's reach of it;
                 # windows that overlap are read together, so LONGEST still sees every rival
                 for lo, hi in _windows(outline, _fitting(outline, s, e, strings, flags), s, e):
