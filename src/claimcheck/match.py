@@ -358,10 +358,18 @@ class PatternSet:
             for i in range(sentence.start, sentence.end):
                 for entry_index, k in self._anchors.get(lemmas[i], ()):
                     hits[entry_index].append((i, k))
+            words: set[str] | None = None  # the sentence's lemmas and lowercase words
             for entry_index, positions in hits.items():
                 entry = self._fuzzy[entry_index]
                 if len({k for _, k in positions}) < entry.need:
                     continue
+                # a window only holds the sentence's words: without the exact ones, none fits
+                if entry.exact_words:
+                    if words is None:
+                        s, e = sentence.start, sentence.end
+                        words = set(lemmas[s:e]).union(lowers[s:e])
+                    if not entry.exact_words <= words:
+                        continue
                 best = self._best_window(entry, positions, lemmas, lowers, sentence)
                 if best is not None:
                     yield best
