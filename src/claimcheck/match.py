@@ -84,35 +84,20 @@ class _Step:
 @dataclass(frozen=True)
 class _Outline:
     """What a sentence must show around a group's anchor word (``kind``: one of ``values``):
-    the tokens at fixed offsets from it, and how many required tokens come before and after.
-    ``reach_before``/``reach_after``: how far a match can extend from its anchor (the
-    pattern's steps on each side, optional ones included), so the Matcher only needs to read
-    that window around each anchor that fits, not the whole sentence."""
+    the pattern's steps on either side of the anchor's step, nearest first. Every match holds
+    an anchor word with the steps before it fitting the tokens before it, and so on, so the
+    Matcher only needs to read where such a run of tokens can be."""
 
     kind: str
     values: frozenset[str]
-    fixed: tuple[tuple[int, _Step], ...]  # (offset from the anchor, step), the anchor included
-    before: int
-    after: int
-    reach_before: int
-    reach_after: int
+    anchor: _Step
+    before: tuple[_Step, ...]  # nearest first
+    after: tuple[_Step, ...]
 
 
 def _anchored(steps: tuple[_Step, ...], at: int, kind: str,
               values: frozenset[str]) -> _Outline:
-    fixed = [(0, steps[at])]
-    j = at - 1
-    while j >= 0 and not steps[j].optional:
-        fixed.append((j - at, steps[j]))
-        j -= 1
-    j = at + 1
-    while j < len(steps) and not steps[j].optional:
-        fixed.append((j - at, steps[j]))
-        j += 1
-    return _Outline(kind, values, tuple(fixed),
-                    sum(1 for st in steps[:at] if not st.optional),
-                    sum(1 for st in steps[at + 1:] if not st.optional),
-                    at, len(steps) - at - 1)
+    return _Outline(kind, values, steps[at], steps[:at][::-1], steps[at + 1:])
 
 
 def _outline(pattern: list[dict]) -> tuple[_Step, ...] | None:
@@ -345,9 +330,8 @@ class PatternSet:
                     continue
                 if flags is None:
                     flags = doc.to_array(list(_FLAG_IDS)).T.tolist()
-                # every match holds an anchor that fits, within the pattern's reach of it;
-                # windows that overlap are read together, so LONGEST still sees every rival
-                for lo, hi in _windows(outline, _fitting(outline, s, e, strings, flags), s, e):
+                # every match holds an anchor with the pattern's steps fitting around it
+                for lo, hi in _windows(outline, s, e, strings, flags):
                     out.extend((m, a + lo, b + lo) for m, a, b in self._groups[group](doc[lo:hi]))
         return out
 
@@ -402,23 +386,6 @@ class PatternSet:
         return best
 
 
-def _fitting(outline: _Outline, first: int, last: int, strings: dict[str, list[str]],
-             flags: list[list[int]]) -> list[int]:
-    """The anchor words in tokens [first, last) with the pattern's fixed neighbours around them
-    (the required tokens next to the anchor, up to the first optional one) and room for the
-    other required tokens: where a match can be."""
-    column = strings[outline.kind]
-    out = []
-    for p in range(first, last):
-        if column[p] not in outline.values:
-            continue
-        if p - first < outline.before or last - p - 1 < outline.after:
-            continue
-        if all(_ok(step, p + offset, strings, flags) for offset, step in outline.fixed):
-            out.append(p)
-    return out
-
-
 def _around(prefilter: re.Pattern[str], reach: int,
             analysis: Analysis) -> list[tuple[int, int]]:
     """Token ranges that hold every match of a pattern of at most ``reach`` tokens whose
@@ -434,14 +401,38 @@ def _around(prefilter: re.Pattern[str], reach: int,
     return out
 
 
-def _windows(outline: _Outline, anchors: list[int], first: int,
-             last: int) -> list[tuple[int, int]]:
-    """Token ranges within [first, last) that hold every match around these anchors: each
-    anchor's reach, with ranges that overlap or touch merged."""
+def _windows(outline: _Outline, first: int, last: int, strings: dict[str, list[str]],
+             flags: list[list[int]]) -> list[tuple[int, int]]:
+    """Token ranges within [first, last) that hold every match: around each anchor word, from
+    the earliest token the steps before it can reach to the last the steps after it can,
+    with ranges that overlap or touch merged (so LONGEST still sees every rival)."""
+    column = strings[outline.kind]
+    spans = []
+    for p in range(first, last):
+        if column[p] not in outline.values or not _ok(outline.anchor, p, strings, flags):
+            continue
+        starts = _reach(outline.before, p - 1, -1, first, last, strings, flags)
+        ends = starts and _reach(outline.after, p + 1, 1, first, last, strings, flags)
+        if ends:
+            spans.append((min(starts) + 1, max(ends)))
     out: list[tuple[int, int]] = []
-    for p in anchors:
-        _merge(out, max(first, p - outline.reach_before), min(last, p + outline.reach_after + 1))
+    for lo, hi in sorted(spans):  # a later anchor's steps can reach further back
+        _merge(out, lo, hi)
     return out
+
+
+def _reach(steps: tuple[_Step, ...], cursor: int, step: int, first: int, last: int,
+           strings: dict[str, list[str]], flags: list[list[int]]) -> set[int]:
+    """Where runs of tokens fitting ``steps`` in turn can stop, read from token ``cursor``
+    one ``step`` (-1, +1) at a time within [first, last): the next token each would read. An
+    optional step may take its token or not."""
+    cursors = {cursor}
+    for st in steps:
+        taken = {c + step for c in cursors if first <= c < last and _ok(st, c, strings, flags)}
+        cursors = cursors | taken if st.optional else taken
+        if not cursors:
+            break
+    return cursors
 
 
 def _merge(ranges: list[tuple[int, int]], lo: int, hi: int) -> None:
