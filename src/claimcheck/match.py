@@ -84,35 +84,20 @@ class _Step:
 @dataclass(frozen=True)
 class _Outline:
     """What a sentence must show around a group's anchor word (``kind``: one of ``values``):
-    the tokens at fixed offsets from it, and how many required tokens come before and after.
-    ``reach_before``/``reach_after``: how far a match can extend from its anchor (the
-    pattern's steps on each side, optional ones included), so the Matcher only needs to read
-    that window around each anchor that fits, not the whole sentence."""
+    the pattern's steps on either side of the anchor's step, nearest first. Every match holds
+    an anchor word with the steps before it fitting the tokens before it, and so on, so the
+    Matcher only needs to read where such a run of tokens can be."""
 
     kind: str
     values: frozenset[str]
-    fixed: tuple[tuple[int, _Step], ...]  # (offset from the anchor, step), the anchor included
-    before: int
-    after: int
-    reach_before: int
-    reach_after: int
+    anchor: _Step
+    before: tuple[_Step, ...]  # nearest first
+    after: tuple[_Step, ...]
 
 
 def _anchored(steps: tuple[_Step, ...], at: int, kind: str,
               values: frozenset[str]) -> _Outline:
-    fixed = [(0, steps[at])]
-    j = at - 1
-    while j >= 0 and not steps[j].optional:
-        fixed.append((j - at, steps[j]))
-        j -= 1
-    j = at + 1
-    while j < len(steps) and not steps[j].optional:
-        fixed.append((j - at, steps[j]))
-        j += 1
-    return _Outline(kind, values, tuple(fixed),
-                    sum(1 for st in steps[:at] if not st.optional),
-                    sum(1 for st in steps[at + 1:] if not st.optional),
-                    at, len(steps) - at - 1)
+    return _Outline(kind, values, steps[at], steps[:at][::-1], steps[at + 1:])
 
 
 def _outline(pattern: list[dict]) -> tuple[_Step, ...] | None:
@@ -214,11 +199,15 @@ class PatternSet:
         # token patterns are grouped by an "anchor": words one of which must be in a sentence
         # for the pattern to match there, so each sentence runs only the patterns it can meet
         self._groups: list[Matcher] = []
-        self._requires: list[list[tuple[str, frozenset[str]]]] = []
+        # each requirement (kind, words) once, with the words that meet it: a sentence's met
+        # requirements are found from its words, and a group runs where all of its are met
+        self._requirement_ids: dict[tuple[str, frozenset[str]], int] = {}
+        self._meets: dict[str, dict[str, list[int]]] = {k: {} for k in _ANCHOR_KINDS}
+        self._needs: list[frozenset[int]] = []
         # each group's outline, its anchor step and the anchor's words: a sentence where no
         # anchor word has the outline around it cannot match, so the Matcher is not called
         self._outlines: list[_Outline | None] = []
-        self._anchor_index: dict[str, dict[str, list[int]]] = {k: {} for k in _ANCHOR_KINDS}
+        self._by_anchor: dict[int, list[int]] = defaultdict(list)  # requirement id -> groups
         # patterns with no literal word (e.g. a REGEX for DOIs): run where a loosened form of
         # their regex occurs (within the pattern's length of it, when that is bounded), or on
         # the whole text
@@ -248,15 +237,23 @@ class PatternSet:
             return
         group = len(self._groups)
         self._groups.append(matcher)
-        self._requires.append(requires)
+        self._needs.append(frozenset(self._requirement_id(r) for r in requires))
         kind, values = min(requires, key=lambda r: _rarity_cost(r[1]))
-        for value in values:
-            self._anchor_index[kind].setdefault(value, []).append(group)
+        self._by_anchor[self._requirement_id((kind, values))].append(group)
         steps = _outline(pattern)
         at = next((n for n, step in enumerate(steps or ()) if not step.optional
                    and (kind, values) in step.words), None)
         self._outlines.append(None if steps is None or at is None
                               else _anchored(steps, at, kind, values))
+
+    def _requirement_id(self, requirement: tuple[str, frozenset[str]]) -> int:
+        number = self._requirement_ids.get(requirement)
+        if number is None:
+            number = self._requirement_ids[requirement] = len(self._requirement_ids)
+            kind, values = requirement
+            for value in values:
+                self._meets[kind].setdefault(value, []).append(number)
+        return number
 
     def _add_fuzzy(self, spec: PatternSpec, lemmas: list[str], lowers: list[str]) -> None:
         cutoff = spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY
@@ -312,21 +309,20 @@ class PatternSet:
                     out.extend((m, a + lo, b + lo) for m, a, b in matcher(doc[lo:hi]))
         if not self._groups:
             return out
-        index = self._anchor_index
+        meets, by_anchor, needs = self._meets, self._by_anchor, self._needs
         flags: list[list[int]] | None = None  # the Doc's flag columns, when first needed
-        strings: dict[str, list[str]] = {}
+        strings = {"lemma": analysis.lemmas, "lower": analysis.lower, "orth": analysis.texts}
         for sentence in analysis.sentences:
             s, e = sentence.start, sentence.end
-            present = {"lemma": set(analysis.lemmas[s:e]), "lower": set(analysis.lower[s:e]),
-                       "orth": set(analysis.texts[s:e])}
-            candidates: set[int] = set()
-            for kind, words in present.items():
-                for word in words.intersection(index[kind]):
-                    candidates.update(index[kind][word])
+            met: set[int] = set()
+            for kind, column in strings.items():
+                table = meets[kind]
+                for word in table.keys() & column[s:e]:
+                    met.update(table[word])
             span = None
-            for group in sorted(candidates):
-                if any(values.isdisjoint(present[kind]) for kind, values in self._requires[group]):
-                    continue
+            # a group is looked up by its anchor requirement, and runs only if all are met
+            for group in [g for r in met if r in by_anchor for g in by_anchor[r]
+                          if needs[g] <= met]:
                 outline = self._outlines[group]
                 if outline is None:  # repeats or negations: the whole sentence
                     span = span if span is not None else doc[s:e]
@@ -334,11 +330,8 @@ class PatternSet:
                     continue
                 if flags is None:
                     flags = doc.to_array(list(_FLAG_IDS)).T.tolist()
-                    strings = {"lemma": analysis.lemmas, "lower": analysis.lower,
-                               "orth": analysis.texts}
-                # every match holds an anchor that fits, within the pattern's reach of it;
-                # windows that overlap are read together, so LONGEST still sees every rival
-                for lo, hi in _windows(outline, _fitting(outline, s, e, strings, flags), s, e):
+                # every match holds an anchor with the pattern's steps fitting around it
+                for lo, hi in _windows(outline, s, e, strings, flags):
                     out.extend((m, a + lo, b + lo) for m, a, b in self._groups[group](doc[lo:hi]))
         return out
 
@@ -349,10 +342,18 @@ class PatternSet:
             for i in range(sentence.start, sentence.end):
                 for entry_index, k in self._anchors.get(lemmas[i], ()):
                     hits[entry_index].append((i, k))
+            words: set[str] | None = None  # the sentence's lemmas and lowercase words
             for entry_index, positions in hits.items():
                 entry = self._fuzzy[entry_index]
                 if len({k for _, k in positions}) < entry.need:
                     continue
+                # a window only holds the sentence's words: without the exact ones, none fits
+                if entry.exact_words:
+                    if words is None:
+                        s, e = sentence.start, sentence.end
+                        words = set(lemmas[s:e]).union(lowers[s:e])
+                    if not entry.exact_words <= words:
+                        continue
                 best = self._best_window(entry, positions, lemmas, lowers, sentence)
                 if best is not None:
                     yield best
@@ -385,23 +386,6 @@ class PatternSet:
         return best
 
 
-def _fitting(outline: _Outline, first: int, last: int, strings: dict[str, list[str]],
-             flags: list[list[int]]) -> list[int]:
-    """The anchor words in tokens [first, last) with the pattern's fixed neighbours around them
-    (the required tokens next to the anchor, up to the first optional one) and room for the
-    other required tokens: where a match can be."""
-    column = strings[outline.kind]
-    out = []
-    for p in range(first, last):
-        if column[p] not in outline.values:
-            continue
-        if p - first < outline.before or last - p - 1 < outline.after:
-            continue
-        if all(_ok(step, p + offset, strings, flags) for offset, step in outline.fixed):
-            out.append(p)
-    return out
-
-
 def _around(prefilter: re.Pattern[str], reach: int,
             analysis: Analysis) -> list[tuple[int, int]]:
     """Token ranges that hold every match of a pattern of at most ``reach`` tokens whose
@@ -417,14 +401,38 @@ def _around(prefilter: re.Pattern[str], reach: int,
     return out
 
 
-def _windows(outline: _Outline, anchors: list[int], first: int,
-             last: int) -> list[tuple[int, int]]:
-    """Token ranges within [first, last) that hold every match around these anchors: each
-    anchor's reach, with ranges that overlap or touch merged."""
+def _windows(outline: _Outline, first: int, last: int, strings: dict[str, list[str]],
+             flags: list[list[int]]) -> list[tuple[int, int]]:
+    """Token ranges within [first, last) that hold every match: around each anchor word, from
+    the earliest token the steps before it can reach to the last the steps after it can,
+    with ranges that overlap or touch merged (so LONGEST still sees every rival)."""
+    column = strings[outline.kind]
+    spans = []
+    for p in range(first, last):
+        if column[p] not in outline.values or not _ok(outline.anchor, p, strings, flags):
+            continue
+        starts = _reach(outline.before, p - 1, -1, first, last, strings, flags)
+        ends = starts and _reach(outline.after, p + 1, 1, first, last, strings, flags)
+        if ends:
+            spans.append((min(starts) + 1, max(ends)))
     out: list[tuple[int, int]] = []
-    for p in anchors:
-        _merge(out, max(first, p - outline.reach_before), min(last, p + outline.reach_after + 1))
+    for lo, hi in sorted(spans):  # a later anchor's steps can reach further back
+        _merge(out, lo, hi)
     return out
+
+
+def _reach(steps: tuple[_Step, ...], cursor: int, step: int, first: int, last: int,
+           strings: dict[str, list[str]], flags: list[list[int]]) -> set[int]:
+    """Where runs of tokens fitting ``steps`` in turn can stop, read from token ``cursor``
+    one ``step`` (-1, +1) at a time within [first, last): the next token each would read. An
+    optional step may take its token or not."""
+    cursors = {cursor}
+    for st in steps:
+        taken = {c + step for c in cursors if first <= c < last and _ok(st, c, strings, flags)}
+        cursors = cursors | taken if st.optional else taken
+        if not cursors:
+            break
+    return cursors
 
 
 def _merge(ranges: list[tuple[int, int]], lo: int, hi: int) -> None:
