@@ -135,6 +135,7 @@ def _write(s: dict[str, Any], checker: Checker, fmt: str,
     to_file = output not in ("-", "")
     fail_on = Severity(getattr(s["fail_on"], "value", s["fail_on"])) if s["fail_on"] else None
     out = open_output(output) if to_file else FdWriter(sys.stdout)
+    renderer = None
     try:
         renderer = make_renderer(fmt, out, _context(RenderContext, s, checker, to_file))
         if s["summary_only"] and fmt not in SUMMARY_FORMATS:
@@ -151,6 +152,9 @@ def _write(s: dict[str, Any], checker: Checker, fmt: str,
         renderer.finish(checker.report(kept))
         out.flush()
     finally:
+        # a renderer that spools to a temporary file drops it here too when the run fails
+        if hasattr(renderer, "close"):
+            renderer.close()
         if to_file:
             out.close()
     return EXIT_ERROR if errors else EXIT_FAIL if fails else EXIT_OK
