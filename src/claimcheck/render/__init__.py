@@ -40,25 +40,6 @@ class Renderer(Protocol):
     def finish(self, report: Report) -> None: ...
 
 
-class WholeRunRenderer:
-    """Base for formats written once, at the end: subclasses define ``render(report)``."""
-
-    keeps = "all"
-
-    def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
-        self.context = context
-
-    def render(self, report: Report) -> str:
-        raise NotImplementedError
-
-    def document(self, doc: DocumentReport) -> None:
-        pass
-
-    def finish(self, report: Report) -> None:
-        self.stream.write(self.render(report))
-
-
 class SpoolingRenderer:
     """Base for formats whose end of run comes first (html, sarif): ``document()`` spools each
     document's part (see ``spool.Spool``), ``finish()`` writes the summary, then the spool, and
