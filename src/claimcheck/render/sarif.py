@@ -7,6 +7,8 @@ count Unicode code points, as ``run.columnKind`` says) plus ``charOffset``/``cha
 the checked text. ``tool.driver.rules`` lists the rules that have results, sorted by id. Every
 input is an artifact carrying its score and grade; an input that could not be read is an
 error notification in ``invocations``. No timestamps: the same input gives the same bytes.
+Results are spooled while the run goes on (see ``SarifRenderer``), so a batch of any size
+runs in flat memory.
 """
 
 from __future__ import annotations
