@@ -18,6 +18,7 @@ temporary file as it is checked and copied in after the index at the end (see ``
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 from typing import TextIO
@@ -246,23 +247,23 @@ def _quiet_markdown(html: str) -> str:
     return _MD_EMPHASIS.sub(lambda m: f'<span class="md">{m.group(0)}</span>', html)
 
 
-def render_index(report: Report, numbers: dict[int, int]) -> str:
-    """The batch index: documents ranked by score, lowest first, linking to their sections."""
-    rows = []
-    for rank, d in enumerate(ranked(report.documents), 1):
-        flags = "-" if d.error is not None else str(len(d.counted_findings))
-        why = "" if d.error is None else f' <span class="error">({esc(d.error.message)})</span>'
-        rows.append(f'<tr><td class="num">{rank}</td><td>{_badge(d)}</td>'
-                    f'<td class="num">{flags}</td>'
-                    f'<td><a href="#doc-{numbers[id(d)]}">{esc(d.source)}</a>{why}</td></tr>')
+def render_index(report: Report, numbers: dict[int, int]) -> Iterator[str]:
+    """The batch index in parts, a row at a time: documents ranked by score, lowest first,
+    linking to their sections (``numbers``: a kept report's id -> its section's number)."""
     failed = {0: "every input checked", 1: "1 input could not be checked"}.get(
         report.errors, f"{report.errors} inputs could not be checked")
     mean = ("" if report.mean_score is None
             else f"; mean score {points(report.mean_score)}, {failed}")
-    return (f'<nav class="index" id="index"><h2>{len(report.documents)} documents ranked by '
-            f"score, lowest first{mean}</h2><table><thead><tr><th>rank</th><th>score</th>"
-            "<th>red flags</th><th>source</th></tr></thead><tbody>"
-            f"{''.join(rows)}</tbody></table></nav>")
+    yield (f'<nav class="index" id="index"><h2>{len(report.documents)} documents ranked by '
+           f"score, lowest first{mean}</h2><table><thead><tr><th>rank</th><th>score</th>"
+           "<th>red flags</th><th>source</th></tr></thead><tbody>")
+    for rank, d in enumerate(ranked(report.documents), 1):
+        flags = "-" if d.error is not None else str(len(d.counted_findings))
+        why = "" if d.error is None else f' <span class="error">({esc(d.error.message)})</span>'
+        yield (f'<tr><td class="num">{rank}</td><td>{_badge(d)}</td>'
+               f'<td class="num">{flags}</td>'
+               f'<td><a href="#doc-{numbers[id(d)]}">{esc(d.source)}</a>{why}</td></tr>')
+    yield "</tbody></table></nav>"
 
 
 def page_parts(title: str, *, csp: str = CSP, css: str = "") -> tuple[str, str]:
@@ -321,7 +322,9 @@ class HtmlRenderer(SpoolingRenderer):
             self.stream.write(render_document(self.first, 1, False))
         elif self.written:
             numbers = {id(d): n for n, d in enumerate(docs, 1)}
-            self.stream.write(render_index(report, numbers) + "\n")
+            for part in render_index(report, numbers):  # a row at a time: 10,000 rows are MBs
+                self.stream.write(part)
+            self.stream.write("\n")
             self.spool.copy_to(self.stream)
         self.stream.write(tail)
         self.close()
