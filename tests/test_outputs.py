@@ -376,19 +376,76 @@ def test_missing_path_constant_really_is_missing():
 def test_streamed_json_is_the_same_bytes_as_the_whole_report(checker, texts):
     """JSON is written document by document (a batch is never held in memory); the bytes are
     exactly those of the whole report dumped at once, even with no documents."""
-    from claimcheck.render import RenderContext, make_renderer
     from claimcheck.render.json import report_dict
 
     docs = [checker.check_text(t, f"doc{n}.txt") for n, t in enumerate(texts)]
-    report = checker.report(docs)
-    out = io.StringIO()
-    renderer = make_renderer("json", out, RenderContext(report.tool_version,
-                                                        report.rules_version,
-                                                        report.model_version))
+    assert streamed("json", checker, docs) == json.dumps(report_dict(checker.report(docs)),
+                                                         ensure_ascii=False, indent=2) + "\n"
+
+
+def streamed(fmt: str, checker, docs) -> str:  # type: ignore[no-untyped-def]
+    """``docs`` written in ``fmt`` as a run writes them: each as it comes, then the end of run
+    from the slim copies kept."""
+    from claimcheck.render import RenderContext, make_renderer
+
+    out, run = io.StringIO(), checker.report([])
+    renderer = make_renderer(fmt, out, RenderContext(run.tool_version, run.rules_version,
+                                                     run.model_version))
     for doc in docs:
         renderer.document(doc)
-    renderer.finish(report)
-    assert out.getvalue() == json.dumps(report_dict(report), ensure_ascii=False, indent=2) + "\n"
+    renderer.finish(checker.report([d.slim(renderer.keeps) for d in docs]))
+    return out.getvalue()
+
+
+def test_iter_json_writes_the_bytes_of_json_dumps():
+    """SARIF is written in parts, its results as they are read back; the bytes are those of
+    json.dumps(indent=2) of the same value with lists in place of the iterators."""
+    from claimcheck.render.json import iter_json
+
+    value = {"a": [], "b": {}, "c": [1, 2.5, None, True, "é\n\"\u2028"], "d": [{"e": [[]]}],
+             "f": iter([{"g": [1, {"h": "x"}]}, "y", []]), "i": iter([])}
+    plain = dict(value, f=[{"g": [1, {"h": "x"}]}, "y", []], i=[])
+    assert "".join(iter_json(value)) == json.dumps(plain, ensure_ascii=False, indent=2)
+    assert "".join(iter_json([])) == "[]" and "".join(iter_json("z")) == '"z"'
+
+
+def test_sarif_results_keep_any_text_and_name_rules_first_seen_late(checker):
+    """Results are spooled until the rules are known: a line separator or a control character
+    in a flagged sentence comes back as it was, and a rule first seen in a
+    later document still has the right index (the rules are sorted by id)."""
+    texts = ["Risks include infection.", "Stem cells reverse ageing, a miracle\u2028cure.",
+             "Our stem cells are a miracle cure for arthritis,\nwith no side effects\x01 at all."]
+    docs = [checker.check_text(t, f"doc {n}.txt") for n, t in enumerate(texts)]
+    (run,) = json.loads(streamed("sarif", checker, docs))["runs"]
+    rules = [r["id"] for r in run["tool"]["driver"]["rules"]]
+    expected = [(n, f) for n, d in enumerate(docs) for f in d.counted_findings]
+    assert rules == sorted({f.rule for _, f in expected}) and len(expected) > 2
+    assert {"\u2028", "\x01"} <= {c for _, f in expected for c in f.sentence}
+    for result, (n, f) in zip(run["results"], expected, strict=True):
+        assert rules[result["ruleIndex"]] == result["ruleId"] == f.rule
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"] == {"uri": f"doc%20{n}.txt", "index": n}
+        assert location["region"]["snippet"]["text"] == f.match
+        assert location["contextRegion"]["snippet"]["text"] == f.sentence
+    assert [a["properties"]["score"] for a in run["artifacts"]] == [d.score for d in docs]
+
+
+def test_html_links_back_to_the_index_only_in_a_batch(checker):
+    """Sections are spooled while the run goes on and the index, which needs every score,
+    comes first; a single page has no index, and each section of a batch, the first one too,
+    links back to it."""
+    texts = ["Our stem cells cure arthritis.", "Risks include infection.", "A miracle cure!"]
+    docs = [checker.check_text(t, f"doc{n}.txt") for n, t in enumerate(texts)]
+    single = streamed("html", checker, docs[:1])
+    assert 'id="index"' not in single and "back to the index" not in single
+    assert "<title>claimcheck report: doc0.txt</title>" in single and 'id="doc-1"' in single
+    batch = streamed("html", checker, docs)
+    assert not parse_page(batch).problems and "<title>claimcheck report: 3 documents" in batch
+    sections = batch.split('<section class="doc"')
+    assert 'id="index"' in sections[0] and len(sections) == 4
+    assert all("back to the index" in s for s in sections[1:])
+    assert [s.split('"', 2)[1] for s in sections[1:]] == ["doc-1", "doc-2", "doc-3"]
+    assert "no documents" in streamed("html", checker, [])
 
 
 def test_kept_reports_still_give_every_summary_row_and_exit_code(checker):

@@ -2,7 +2,8 @@
 
 A renderer is made with the output stream and a ``RenderContext``; ``document()`` is called for
 each document as soon as it is checked (streaming formats write it then), ``finish()`` once with
-the whole ``Report`` (whole-run formats write everything then). Renderers read nothing else.
+the whole ``Report`` (slimmed to what ``keeps`` says), and ``close()``, where a renderer has it,
+once the run is over, even a failed one. Renderers read nothing else.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from importlib import import_module
 from typing import Protocol, TextIO
 
 from ..types import DocumentReport, Report
+from .spool import Spool
 
 
 @dataclass(frozen=True)
@@ -38,23 +40,20 @@ class Renderer(Protocol):
     def finish(self, report: Report) -> None: ...
 
 
-class WholeRunRenderer:
-    """Base for formats written once, at the end: subclasses define ``render(report)``."""
+class SpoolingRenderer:
+    """Base for formats whose end of run comes first (html, sarif): ``document()`` spools each
+    document's part (see ``spool.Spool``), ``finish()`` writes the summary, then the spool, and
+    ``close()`` drops the spool, also when the run fails before ``finish()``."""
 
-    keeps = "all"
+    keeps = "summary"
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         self.stream = stream
         self.context = context
+        self.spool = Spool()
 
-    def render(self, report: Report) -> str:
-        raise NotImplementedError
-
-    def document(self, doc: DocumentReport) -> None:
-        pass
-
-    def finish(self, report: Report) -> None:
-        self.stream.write(self.render(report))
+    def close(self) -> None:
+        self.spool.close()
 
 
 class LineRenderer:

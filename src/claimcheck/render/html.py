@@ -11,17 +11,20 @@ Each highlight is a ``<mark class="hl">`` with ``data-start``/``data-end`` (the 
 offsets into the checked text), ``data-rule`` and ``data-card`` (the id of its card). When two
 findings overlap without nesting, the later one is split into fragments that repeat its data
 attributes; only the first fragment has an ``id``, and the others have the class ``cont``.
-The page is written at ``finish()``: the index needs the whole run.
+The index comes first but needs the whole run, so each document's section is spooled to a
+temporary file as it is checked and copied in after the index at the end (see ``spool``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
+from typing import TextIO
 
 from ..types import DocumentReport, Finding, Report, Signal
-from . import WholeRunRenderer
+from . import RenderContext, SpoolingRenderer
 from .common import (
     flat,
     most_serious,
@@ -244,39 +247,34 @@ def _quiet_markdown(html: str) -> str:
     return _MD_EMPHASIS.sub(lambda m: f'<span class="md">{m.group(0)}</span>', html)
 
 
-def render_index(report: Report, numbers: dict[int, int]) -> str:
-    """The batch index: documents ranked by score, lowest first, linking to their sections."""
-    rows = []
-    for rank, d in enumerate(ranked(report.documents), 1):
-        flags = "-" if d.error is not None else str(len(d.counted_findings))
-        why = "" if d.error is None else f' <span class="error">({esc(d.error.message)})</span>'
-        rows.append(f'<tr><td class="num">{rank}</td><td>{_badge(d)}</td>'
-                    f'<td class="num">{flags}</td>'
-                    f'<td><a href="#doc-{numbers[id(d)]}">{esc(d.source)}</a>{why}</td></tr>')
+def render_index(report: Report, numbers: dict[int, int]) -> Iterator[str]:
+    """The batch index in parts, a row at a time: documents ranked by score, lowest first,
+    linking to their sections (``numbers``: a kept report's id -> its section's number)."""
     failed = {0: "every input checked", 1: "1 input could not be checked"}.get(
         report.errors, f"{report.errors} inputs could not be checked")
     mean = ("" if report.mean_score is None
             else f"; mean score {points(report.mean_score)}, {failed}")
-    return (f'<nav class="index" id="index"><h2>{len(report.documents)} documents ranked by '
-            f"score, lowest first{mean}</h2><table><thead><tr><th>rank</th><th>score</th>"
-            "<th>red flags</th><th>source</th></tr></thead><tbody>"
-            f"{''.join(rows)}</tbody></table></nav>")
+    yield (f'<nav class="index" id="index"><h2>{len(report.documents)} documents ranked by '
+           f"score, lowest first{mean}</h2><table><thead><tr><th>rank</th><th>score</th>"
+           "<th>red flags</th><th>source</th></tr></thead><tbody>")
+    for rank, d in enumerate(ranked(report.documents), 1):
+        flags = "-" if d.error is not None else str(len(d.counted_findings))
+        why = "" if d.error is None else f' <span class="error">({esc(d.error.message)})</span>'
+        yield (f'<tr><td class="num">{rank}</td><td>{_badge(d)}</td>'
+               f'<td class="num">{flags}</td>'
+               f'<td><a href="#doc-{numbers[id(d)]}">{esc(d.source)}</a>{why}</td></tr>')
+    yield "</tbody></table></nav>"
 
 
-def render_page(report: Report) -> str:
-    """The whole page."""
-    docs = report.documents
-    batch = len(docs) > 1
-    numbers = {id(d): n for n, d in enumerate(docs, 1)}
-    title = f"{len(docs)} documents" if batch else (docs[0].source if docs else "no documents")
-    body = [render_index(report, numbers)] if batch else []
-    body += [render_document(d, n, batch) for n, d in enumerate(docs, 1)]
-    header = ("<header><h1>claimcheck report</h1>"
-              f'<p class="meta">claimcheck {esc(report.tool_version)}, rules '
-              f"{esc(report.rules_version)}</p><p class=\"disclaimer\">A reading aid, not medical "
-              "or legal advice. Red flags are claims that careful doctors and regulators treat as "
-              "warning signs.</p></header>\n")
-    return page(f"claimcheck report: {title}", header + "\n".join(body))
+def page_parts(title: str, *, csp: str = CSP, css: str = "") -> tuple[str, str]:
+    """What comes before and after a page's body (see ``page``)."""
+    head = ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            '<meta name="generator" content="claimcheck">\n'
+            f"<title>{esc(title)}</title>\n<style>{CSS}{css}</style>\n</head>\n"
+            "<body>\n<main>\n")
+    return head, f"\n</main>\n<script>{JS}</script>\n</body>\n</html>\n"
 
 
 def page(title: str, body: str, *, csp: str = CSP, css: str = "") -> str:
@@ -284,19 +282,49 @@ def page(title: str, body: str, *, csp: str = CSP, css: str = "") -> str:
 
     ``claimcheck serve`` builds its pages with this too, adding its own ``css`` and ``csp``.
     """
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        f'<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="generator" content="claimcheck">\n'
-        f"<title>{esc(title)}</title>\n<style>{CSS}{css}</style>\n</head>\n"
-        f"<body>\n<main>\n{body}"
-        f"\n</main>\n<script>{JS}</script>\n</body>\n</html>\n"
-    )
+    head, tail = page_parts(title, csp=csp, css=css)
+    return head + body + tail
 
 
-class HtmlRenderer(WholeRunRenderer):
-    """The page for the whole run, written at the end."""
+class HtmlRenderer(SpoolingRenderer):
+    """The page for the whole run, streamed: each document's section is spooled as soon as it
+    is checked and copied in after the index at the end, so only the index rows are kept. The
+    first document waits for a second one (only a batch's sections link back to the index), so
+    a single page is never spooled."""
 
-    def render(self, report: Report) -> str:
-        return render_page(report)
+    def __init__(self, stream: TextIO, context: RenderContext) -> None:
+        super().__init__(stream, context)
+        self.first: DocumentReport | None = None  # until a second document makes it a batch
+        self.written = 0
+
+    def document(self, doc: DocumentReport) -> None:
+        self.written += 1
+        if self.written == 1:
+            self.first = doc
+            return
+        if self.first is not None:
+            self.spool.write(render_document(self.first, 1, True))
+            self.first = None
+        self.spool.write("\n" + render_document(doc, self.written, True))
+
+    def finish(self, report: Report) -> None:
+        docs = report.documents
+        title = f"{len(docs)} documents" if len(docs) > 1 else (
+            docs[0].source if docs else "no documents")
+        head, tail = page_parts(f"claimcheck report: {title}")
+        self.stream.write(
+            f"{head}<header><h1>claimcheck report</h1>"
+            f'<p class="meta">claimcheck {esc(report.tool_version)}, rules '
+            f"{esc(report.rules_version)}</p><p class=\"disclaimer\">A reading aid, not medical "
+            "or legal advice. Red flags are claims that careful doctors and regulators treat as "
+            "warning signs.</p></header>\n")
+        if self.first is not None:
+            self.stream.write(render_document(self.first, 1, False))
+        elif self.written:
+            numbers = {id(d): n for n, d in enumerate(docs, 1)}
+            for part in render_index(report, numbers):  # a row at a time: 10,000 rows are MBs
+                self.stream.write(part)
+            self.stream.write("\n")
+            self.spool.copy_to(self.stream)
+        self.stream.write(tail)
+        self.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from ..types import DocumentReport, Report
@@ -36,6 +37,33 @@ def jsonl_line(document: DocumentReport, tool: dict[str, Any]) -> str:
 def _nested(value: Any, depth: int) -> str:
     """``value`` as ``json.dumps(..., indent=2)`` writes it ``depth`` levels down."""
     return json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n" + "  " * depth)
+
+
+def iter_json(value: Any, depth: int = 0) -> Iterator[str]:
+    """``value`` in parts, as ``json.dumps(..., ensure_ascii=False, indent=2)`` writes it
+    ``depth`` levels down. Dicts and lists are written member by member; an iterator in them is
+    written as an array as it gives its items (each whole), so they are never all in memory."""
+    if isinstance(value, dict):
+        opening, closing = "{", "}"
+        members: Iterator[tuple[str, Any]] = (
+            (json.dumps(k, ensure_ascii=False) + ": ", v) for k, v in value.items())
+    elif isinstance(value, list | tuple | Iterator):
+        opening, closing = "[", "]"
+        members = (("", v) for v in value)
+    else:
+        yield _nested(value, depth)
+        return
+    yield opening
+    pad = "\n" + "  " * (depth + 1)
+    separator = pad
+    for key, member in members:
+        yield separator + key
+        if isinstance(value, Iterator):
+            yield _nested(member, depth + 1)
+        else:
+            yield from iter_json(member, depth + 1)
+        separator = "," + pad
+    yield ("" if separator == pad else "\n" + "  " * depth) + closing
 
 
 class JsonRenderer:

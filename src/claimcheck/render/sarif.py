@@ -7,17 +7,21 @@ count Unicode code points, as ``run.columnKind`` says) plus ``charOffset``/``cha
 the checked text. ``tool.driver.rules`` lists the rules that have results, sorted by id. Every
 input is an artifact carrying its score and grade; an input that could not be read is an
 error notification in ``invocations``. No timestamps: the same input gives the same bytes.
+Results are spooled while the run goes on (see ``SarifRenderer``), so a batch of any size
+runs in flat memory.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 from urllib.parse import quote
 
 from ..types import DocumentReport, Finding, Report
-from . import WholeRunRenderer
+from . import RenderContext, SpoolingRenderer
 from .common import LEVELS, end_position, flat
+from .json import iter_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -39,7 +43,8 @@ def _rule(f: Finding) -> dict[str, Any]:
     }
 
 
-def _result(f: Finding, artifact: int, uri: str, rule_index: int) -> dict[str, Any]:
+def _result(f: Finding, artifact: int, uri: str, rule_index: int | None
+            ) -> dict[str, Any]:
     end_line, end_column = end_position(f.line, f.column, f.match)
     return {
         "ruleId": f.rule,
@@ -65,48 +70,61 @@ def _artifact(doc: DocumentReport) -> dict[str, Any]:
     return {"location": {"uri": artifact_uri(doc.source)}, "properties": properties}
 
 
-def sarif_log(report: Report) -> dict[str, Any]:
-    """The whole run as a SARIF log."""
-    counted = [(i, f) for i, d in enumerate(report.documents) for f in d.counted_findings]
-    rules: dict[str, dict[str, Any]] = {}
-    for _, f in counted:
-        rules.setdefault(f.rule, _rule(f))
-    rule_ids = sorted(rules)
-    index = {rule_id: n for n, rule_id in enumerate(rule_ids)}
-    results = [_result(f, i, artifact_uri(report.documents[i].source), index[f.rule])
-               for i, f in counted]
-    notifications = [{
-        "level": "error",
-        "message": {"text": f"{d.source}: {d.error.message}"},
-        "locations": [{"physicalLocation": {"artifactLocation": {
-            "uri": artifact_uri(d.source), "index": i}}}],
-        "properties": {"type": d.error.type},
-    } for i, d in enumerate(report.documents) if d.error is not None]
-    return {
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "claimcheck",
-                "version": report.tool_version,
-                "semanticVersion": report.tool_version,
-                "rules": [rules[r] for r in rule_ids],
-                "properties": {"rulesVersion": report.rules_version},
-            }},
-            "invocations": [{"executionSuccessful": not notifications,
-                             "toolExecutionNotifications": notifications}],
-            "columnKind": "unicodeCodePoints",
-            "artifacts": [_artifact(d) for d in report.documents],
-            "results": results,
-            "properties": {"summary": report.summary_dict()},
-        }],
-    }
+class SarifRenderer(SpoolingRenderer):
+    """One SARIF log for the whole run, streamed: each document's results are spooled as soon
+    as it is checked (one JSON line each), and written after the rules and the artifacts, which
+    come first, at the end. Only the rules seen and the artifacts' summary rows are kept."""
 
+    def __init__(self, stream: TextIO, context: RenderContext) -> None:
+        super().__init__(stream, context)
+        self.rules: dict[str, dict[str, Any]] = {}  # by id, as its first result describes it
+        self.written = 0
 
-class SarifRenderer(WholeRunRenderer):
-    """One SARIF log for the whole run, written at the end."""
+    def document(self, doc: DocumentReport) -> None:
+        uri = artifact_uri(doc.source)
+        for f in doc.counted_findings:
+            if f.rule not in self.rules:
+                self.rules[f.rule] = _rule(f)
+            # the rule's index is known once every rule is seen (they are sorted by id); ASCII
+            # JSON keeps any text on one line
+            self.spool.write(json.dumps(_result(f, self.written, uri, None)) + "\n")
+        self.written += 1
 
-    keeps = "findings"  # every finding, not the checked text
+    def _results(self, index: dict[str, int]) -> Iterator[dict[str, Any]]:
+        for line in self.spool.lines():
+            result = json.loads(line)
+            result["ruleIndex"] = index[result["ruleId"]]
+            yield result
 
-    def render(self, report: Report) -> str:
-        return json.dumps(sarif_log(report), ensure_ascii=False, indent=2) + "\n"
+    def finish(self, report: Report) -> None:
+        rule_ids = sorted(self.rules)
+        notifications = [{
+            "level": "error",
+            "message": {"text": f"{d.source}: {d.error.message}"},
+            "locations": [{"physicalLocation": {"artifactLocation": {
+                "uri": artifact_uri(d.source), "index": i}}}],
+            "properties": {"type": d.error.type},
+        } for i, d in enumerate(report.documents) if d.error is not None]
+        log = {
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {"driver": {
+                    "name": "claimcheck",
+                    "version": report.tool_version,
+                    "semanticVersion": report.tool_version,
+                    "rules": [self.rules[r] for r in rule_ids],
+                    "properties": {"rulesVersion": report.rules_version},
+                }},
+                "invocations": [{"executionSuccessful": not notifications,
+                                 "toolExecutionNotifications": notifications}],
+                "columnKind": "unicodeCodePoints",
+                "artifacts": map(_artifact, report.documents),
+                "results": self._results({r: n for n, r in enumerate(rule_ids)}),
+                "properties": {"summary": report.summary_dict()},
+            }],
+        }
+        for part in iter_json(log):
+            self.stream.write(part)
+        self.stream.write("\n")
+        self.close()

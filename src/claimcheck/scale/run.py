@@ -4,8 +4,9 @@ Every run of the CLI's ``check`` comes here. Inputs are read lazily
 (``ingest.iter_documents``), checked in input order and written as they come, through the
 renderers, so the output is byte-identical whichever engine checks it. Of each report only what
 the renderer's end of run reads is kept (``Renderer.keeps``: counts for json, jsonl, csv, line
-and github; everything but the text for the ranked summaries of text, markdown and sarif; all
-for html), so a folder of 10,000 pages or a multi-GB archive runs in flat memory. ``--jobs 0``
+and github; a ranked summary row for text, markdown, html and sarif, which spool each
+document's part to a temporary file until their summary is written), so a folder of 10,000
+pages or a multi-GB archive runs in flat memory. ``--jobs 0``
 (the default) forks one process per core once the first 8 documents are in.
 """
 
@@ -135,6 +136,7 @@ def _write(s: dict[str, Any], checker: Checker, fmt: str,
     to_file = output not in ("-", "")
     fail_on = Severity(getattr(s["fail_on"], "value", s["fail_on"])) if s["fail_on"] else None
     out = open_output(output) if to_file else FdWriter(sys.stdout)
+    renderer = None
     try:
         renderer = make_renderer(fmt, out, _context(RenderContext, s, checker, to_file))
         if s["summary_only"] and fmt not in SUMMARY_FORMATS:
@@ -151,6 +153,9 @@ def _write(s: dict[str, Any], checker: Checker, fmt: str,
         renderer.finish(checker.report(kept))
         out.flush()
     finally:
+        # html and sarif spool to a temporary file: dropped here too when the run fails
+        if hasattr(renderer, "close"):
+            renderer.close()
         if to_file:
             out.close()
     return EXIT_ERROR if errors else EXIT_FAIL if fails else EXIT_OK
