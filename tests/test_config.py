@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import SAMPLES, run_cli
 
 CLAIM = b"Our stem cells cure arthritis. Book your free consultation today."
@@ -62,12 +63,19 @@ def test_usage_errors_exit_2():
     assert run_cli("check", "--fail-under", "500", "x").returncode == 2
 
 
-def test_jobs_gives_the_same_bytes_in_the_same_order():
-    args = ("check", "-f", "jsonl", "--fail-under", "0", str(SAMPLES / "batch"),
-            str(SAMPLES / "marketing-clinic.txt"), str(SAMPLES / "careful-article.txt"))
+@pytest.mark.parametrize("fmt", [("jsonl",), ("json",), ("csv",), ("csv", "--summary-only"),
+                                 ("line",), ("github",)])
+def test_jobs_gives_the_same_bytes_in_the_same_order(tmp_path, fmt):
+    """With --jobs the workers turn reports into these formats' text themselves; the output,
+    an unreadable input's error record and the exit code are those of a serial run."""
+    (tmp_path / "broken.txt").write_bytes(b"\x00\x01\xff binary \x00" * 50)
+    args = ("check", "-f", *fmt, "--fail-on", "high", str(SAMPLES / "batch"),
+            str(tmp_path / "broken.txt"), str(SAMPLES / "marketing-clinic.txt"),
+            str(SAMPLES / "careful-article.txt"))
     serial = run_cli(*args, "--jobs", "1")
     parallel = run_cli(*args, "--jobs", "2")
-    assert serial.stdout == parallel.stdout and serial.stdout.count(b"\n") >= 6
+    assert serial.stdout == parallel.stdout and b"broken.txt" in serial.stdout
+    assert serial.returncode == parallel.returncode == 2  # the unreadable input
 
 
 def test_a_batch_is_split_over_the_cores_by_default_with_the_same_output(tmp_path):

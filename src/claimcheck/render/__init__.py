@@ -4,10 +4,17 @@ A renderer is made with the output stream and a ``RenderContext``; ``document()`
 each document as soon as it is checked (streaming formats write it then), ``finish()`` once with
 the whole ``Report`` (slimmed to what ``keeps`` says), and ``close()``, where a renderer has it,
 once the run is over, even a failed one. Renderers read nothing else.
+
+Formats whose part for a document is made from that report alone (json, jsonl, csv, line,
+github) split ``document()`` in two: ``encoder()`` gives the function from a report to its text
+and ``write_encoded()`` writes that text. With ``--jobs`` the workers run the encoder where they
+checked the document, and the parent only writes text (``Encoded``): it no longer unpickles and
+serialises every finding of the batch itself.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import import_module
 from typing import Protocol, TextIO
@@ -27,6 +34,20 @@ class RenderContext:
     summary_only: bool = False  # text, csv, markdown: the ranked summary only
     to_file: bool = False  # written to a file named with -o (csv: with a byte-order mark)
     keep_fields: tuple[str, ...] = ()  # csv: input record columns written next to each row
+
+
+#: a report -> the text its renderer writes for it; picklable (a module-level function or a
+#: partial of one), so a worker process can run it
+Encoder = Callable[[DocumentReport], str]
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """A report already turned into its renderer's text where it was checked, with what the
+    end of the run keeps of it (``DocumentReport.slim``)."""
+
+    report: DocumentReport
+    text: str
 
 
 class Renderer(Protocol):
@@ -56,8 +77,10 @@ class SpoolingRenderer:
         self.spool.close()
 
 
-class LineRenderer:
-    """Base for formats written line by line as each document finishes: define ``lines(doc)``."""
+class EncodingRenderer:
+    """Base for formats whose part for a document is a text made from that report alone:
+    define ``encoder()`` (the function that makes it) and, if the text is not simply written
+    and flushed, ``write_encoded()``."""
 
     keeps = "none"
 
@@ -65,16 +88,23 @@ class LineRenderer:
         self.stream = stream
         self.context = context
 
-    def lines(self, doc: DocumentReport) -> list[str]:
+    def encoder(self) -> Encoder:
         raise NotImplementedError
 
     def document(self, doc: DocumentReport) -> None:
-        for line in self.lines(doc):
-            self.stream.write(line + "\n")
+        self.write_encoded(self.encoder()(doc))
+
+    def write_encoded(self, text: str) -> None:
+        self.stream.write(text)
         self.stream.flush()
 
     def finish(self, report: Report) -> None:
         pass
+
+
+def joined_lines(lines_of: Callable[[DocumentReport], list[str]], doc: DocumentReport) -> str:
+    """A document's lines (as ``lines_of`` makes them), each ended by a newline."""
+    return "".join(line + "\n" for line in lines_of(doc))
 
 
 #: format name -> "module:class" under claimcheck.render

@@ -28,11 +28,13 @@ quoted text comes from web pages anyone can write, so such text cells get a lead
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
+from functools import partial
 from typing import TextIO
 
 from ..types import DocumentReport, Finding, Report
-from . import RenderContext
+from . import Encoder, EncodingRenderer, RenderContext
 from .common import points, ranked
 
 BOM = "\ufeff"
@@ -81,16 +83,42 @@ def summary_row(doc: DocumentReport) -> list[str]:
             str(len(doc.missing)), str(doc.stats.words), ""]
 
 
-class CsvRenderer:
+def _kept(row: list[str], values: Iterable[str], keep: Sequence[str]) -> list[str]:
+    """A row with the ``--keep-fields`` columns after ``source``."""
+    return row[:1] + list(values) + row[1:] if keep else row
+
+
+def _values(doc: DocumentReport, keep: Sequence[str]) -> list[str]:
+    fields = dict(doc.fields)
+    return [safe(fields.get(name, "")) for name in keep]
+
+
+def _writer(stream: TextIO):  # type: ignore[no-untyped-def]
+    return csv.writer(stream, lineterminator="\r\n")
+
+
+def finding_text(doc: DocumentReport, keep: Sequence[str]) -> str:
+    """A document's finding rows as CSV text."""
+    out = io.StringIO()
+    values = _values(doc, keep)
+    _writer(out).writerows(_kept(row, values, keep) for row in finding_rows(doc))
+    return out.getvalue()
+
+
+def _no_text(doc: DocumentReport) -> str:
+    return ""
+
+
+class CsvRenderer(EncodingRenderer):
     """CSV rows as each document finishes; the header (after the BOM) comes first. Columns
     named by ``--keep-fields`` follow ``source``, filled from each CSV/JSONL input record."""
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
+        super().__init__(stream, context)
         self.summary_only = context.summary_only
         self.keep = context.keep_fields
         self.bom = context.to_file
-        self.writer = csv.writer(stream, lineterminator="\r\n")
+        self.writer = _writer(stream)
         self.started = False
         # the ranked summary is written at the end; finding rows as each document comes
         self.keeps = "summary" if self.summary_only else "none"
@@ -101,25 +129,21 @@ class CsvRenderer:
             if self.bom:
                 self.stream.write(BOM)
             columns = SUMMARY_COLUMNS if self.summary_only else FINDING_COLUMNS
-            self.writer.writerow(self._kept(list(columns), self.keep))
+            self.writer.writerow(_kept(list(columns), self.keep, self.keep))
 
-    def _kept(self, row: list[str], values: Iterable[str]) -> list[str]:
-        return row[:1] + list(values) + row[1:] if self.keep else row
+    def encoder(self) -> Encoder:
+        # the summary is ranked: written when every document is in
+        return _no_text if self.summary_only else partial(finding_text, keep=self.keep)
 
-    def _values(self, doc: DocumentReport) -> list[str]:
-        fields = dict(doc.fields)
-        return [safe(fields.get(name, "")) for name in self.keep]
-
-    def document(self, doc: DocumentReport) -> None:
+    def write_encoded(self, text: str) -> None:
         if self.summary_only:
-            return  # the summary is ranked: written when every document is in
+            return
         self._start()
-        values = self._values(doc)
-        self.writer.writerows(self._kept(row, values) for row in finding_rows(doc))
+        self.stream.write(text)
         self.stream.flush()
 
     def finish(self, report: Report) -> None:
         self._start()
         if self.summary_only:
-            self.writer.writerows(self._kept(summary_row(d), self._values(d))
+            self.writer.writerows(_kept(summary_row(d), _values(d, self.keep), self.keep)
                                   for d in ranked(report.documents))

@@ -9,8 +9,10 @@ properties.
 
 from __future__ import annotations
 
+from functools import partial
+
 from ..types import DocumentReport
-from . import LineRenderer
+from . import Encoder, EncodingRenderer, joined_lines
 from .common import flat
 
 COMMANDS = {"high": "error", "medium": "warning", "low": "notice"}
@@ -39,8 +41,8 @@ def document_commands(doc: DocumentReport) -> list[str]:
     ]
 
 
-class GithubRenderer(LineRenderer):
+class GithubRenderer(EncodingRenderer):
     """Workflow commands, written as each document finishes."""
 
-    def lines(self, doc: DocumentReport) -> list[str]:
-        return document_commands(doc)
+    def encoder(self) -> Encoder:
+        return partial(joined_lines, document_commands)

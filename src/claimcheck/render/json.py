@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, TextIO
 
 from ..types import DocumentReport, Report
-from . import LineRenderer, RenderContext
+from . import Encoder, EncodingRenderer, RenderContext
 
 SCHEMA_VERSION = 1
 
@@ -66,16 +67,18 @@ def iter_json(value: Any, depth: int = 0) -> Iterator[str]:
     yield ("" if separator == pad else "\n" + "  " * depth) + closing
 
 
-class JsonRenderer:
+def json_document(document: DocumentReport) -> str:
+    """A document's entry in the ``documents`` list of the JSON report."""
+    return _nested(document.to_dict(), 2)
+
+
+class JsonRenderer(EncodingRenderer):
     """One JSON document for the whole run, written as it goes: each document as soon as it
     is checked, the summary at the end, so a batch of any size is never held in memory. The
     bytes are those of ``json.dumps(report_dict(report), indent=2)``."""
 
-    #: what finish() needs of the documents: counts only (see cli.check)
-    keeps = "none"
-
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
+        super().__init__(stream, context)
         self.tool = tool_dict(context.tool_version, context.rules_version,
                               context.model_version)
         self.written = 0
@@ -84,11 +87,13 @@ class JsonRenderer:
         self.stream.write(f'{{\n  "schema_version": {SCHEMA_VERSION},\n'
                           f'  "tool": {_nested(self.tool, 1)},\n  "documents": [')
 
-    def document(self, doc: DocumentReport) -> None:
+    def encoder(self) -> Encoder:
+        return json_document
+
+    def write_encoded(self, text: str) -> None:
         if not self.written:
             self._start()
-        self.stream.write(("\n" if not self.written else ",\n") + "    "
-                          + _nested(doc.to_dict(), 2))
+        self.stream.write(("\n" if not self.written else ",\n") + "    " + text)
         self.written += 1
 
     def finish(self, report: Report) -> None:
@@ -98,7 +103,7 @@ class JsonRenderer:
                           + f',\n  "summary": {_nested(report.summary_dict(), 1)}\n}}\n')
 
 
-class JsonlRenderer(LineRenderer):
+class JsonlRenderer(EncodingRenderer):
     """One line per document, flushed as soon as the document is checked."""
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
@@ -106,5 +111,5 @@ class JsonlRenderer(LineRenderer):
         self.tool = tool_dict(context.tool_version, context.rules_version,
                               context.model_version)
 
-    def lines(self, doc: DocumentReport) -> list[str]:
-        return [jsonl_line(doc, self.tool).rstrip("\n")]
+    def encoder(self) -> Encoder:
+        return partial(jsonl_line, tool=self.tool)

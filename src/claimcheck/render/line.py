@@ -7,8 +7,10 @@ as each document finishes, so ``claimcheck check -f line ads/ | grep high`` stre
 
 from __future__ import annotations
 
+from functools import partial
+
 from ..types import DocumentReport
-from . import LineRenderer
+from . import Encoder, EncodingRenderer, joined_lines
 from .common import flat
 
 
@@ -20,8 +22,8 @@ def document_lines(doc: DocumentReport) -> list[str]:
             for f in doc.counted_findings]
 
 
-class PathLineRenderer(LineRenderer):
+class PathLineRenderer(EncodingRenderer):
     """``path:line:col: severity rule-id message``, one counted finding a line."""
 
-    def lines(self, doc: DocumentReport) -> list[str]:
-        return document_lines(doc)
+    def encoder(self) -> Encoder:
+        return partial(joined_lines, document_lines)

@@ -17,17 +17,19 @@ import itertools
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields
-from typing import Any
+from typing import Any, TypeVar
 
 from ..checker import Checker
 from ..errors import UsageError
 from ..ingest import InputOptions, iter_documents
+from ..render import SUMMARY_FORMATS, Encoded, Encoder, RenderContext, make_renderer
 from ..types import EXIT_ERROR, EXIT_FAIL, EXIT_OK, Document, DocumentReport, Severity
 from .engine import CheckerSpec, DaskEngine, import_distributed
 
 ENGINES = ("local", "dask")
+_Item = TypeVar("_Item")
 #: seconds to wait for a scheduler given with --scheduler
 CONNECT_TIMEOUT = 5.0
 
@@ -52,7 +54,7 @@ def run_check(s: dict[str, Any], checker: Checker, inputs: Sequence[str],
     docs = itertools.chain([first], documents)
     try:
         with _reports(s, checker, fmt) as check:
-            return _write(s, checker, fmt, check(docs))
+            return _write(s, checker, fmt, docs, check)
     finally:
         if skipped:  # known only once every input was read
             counts = ", ".join(f"{n} {what}" for what, n in sorted(skipped.items()))
@@ -61,7 +63,9 @@ def run_check(s: dict[str, Any], checker: Checker, inputs: Sequence[str],
 
 @contextlib.contextmanager
 def _reports(s: dict[str, Any], checker: Checker, fmt: str) -> Iterator[Any]:
-    """A function from documents to reports in input order, for the engine asked for."""
+    """A function from documents, the renderer's encoder (or None) and what it keeps of each
+    report, to reports in input order (or, from ``--jobs`` workers, ``Encoded`` reports), for
+    the engine asked for."""
     if engine_of(s) == "dask":
         detector = str(getattr(s["detector"], "value", s["detector"]))  # a plain str travels
         spec = CheckerSpec.of(checker.rules, s["model"], detector)
@@ -69,20 +73,22 @@ def _reports(s: dict[str, Any], checker: Checker, fmt: str) -> Iterator[Any]:
                      ) as client:
             engine = DaskEngine(client, spec, keep_text=fmt == "html")
             try:
-                yield engine.check
+                yield lambda documents, encode, keep: engine.check(documents)
             finally:
                 engine.close()
         return
     from ..parallel import AUTO_MIN_DOCUMENTS, auto_jobs, check_parallel
 
-    def check(documents: Iterable[Document]) -> Iterator[DocumentReport]:
+    def check(documents: Iterable[Document], encode: Encoder | None,
+              keep: str) -> Iterator[DocumentReport | Encoded]:
         # the first few documents say whether the batch is worth forking for (--jobs 0: one
         # process per core from 8 documents on; any --jobs: not for a single document)
         head = list(itertools.islice(documents, AUTO_MIN_DOCUMENTS))
         documents = itertools.chain(head, documents)
         jobs = (s["jobs"] or auto_jobs(len(head))) if len(head) > 1 else 1
         if jobs > 1:
-            return check_parallel(checker, documents, jobs, s["model"], keep_text=fmt == "html")
+            return check_parallel(checker, documents, jobs, s["model"], keep_text=fmt == "html",
+                                  encode=encode, keep=keep)
         return checker.check_documents(documents)
 
     yield check
@@ -126,11 +132,10 @@ def connect(scheduler: str | None, workers: int = 2,
         cluster.close(timeout=10)
 
 
-def _write(s: dict[str, Any], checker: Checker, fmt: str,
-           reports: Iterable[DocumentReport]) -> int:
-    """Render reports as they come, as the CLI does; the exit code of the run."""
+def _write(s: dict[str, Any], checker: Checker, fmt: str, documents: Iterable[Document],
+           check: Callable[..., Iterable[DocumentReport | Encoded]]) -> int:
+    """Check and render reports as they come, as the CLI does; the exit code of the run."""
     from ..output import FdWriter, open_output, whole_writes
-    from ..render import SUMMARY_FORMATS, RenderContext, make_renderer
 
     output = s["output"]
     to_file = output not in ("-", "")
@@ -144,9 +149,15 @@ def _write(s: dict[str, Any], checker: Checker, fmt: str,
                   f"{fmt} is written in full", file=sys.stderr)
         kept: list[DocumentReport] = []
         errors = fails = False
+        encoder = getattr(renderer, "encoder", None)
+        reports = check(documents, encoder and encoder(), renderer.keeps)
         for report in _progress(reports, to_file or not sys.stdout.isatty()):
             with whole_writes():
-                renderer.document(report)
+                if isinstance(report, Encoded):  # made into text by a worker
+                    renderer.write_encoded(report.text)  # type: ignore[attr-defined]
+                    report = report.report
+                else:
+                    renderer.document(report)
             errors = errors or report.error is not None
             fails = fails or report.fails(s["fail_under"], fail_on)
             kept.append(report.slim(renderer.keeps))
@@ -175,7 +186,7 @@ def _context(cls: Any, s: dict[str, Any], checker: Checker, to_file: bool) -> An
     return cls(__version__, checker.rules.version, checker.model_version, **values)
 
 
-def _progress(reports: Iterable[DocumentReport], wanted: bool) -> Iterator[DocumentReport]:
+def _progress(reports: Iterable[_Item], wanted: bool) -> Iterator[_Item]:
     """A count of documents checked on stderr, when it is a terminal and the report is not."""
     if not (wanted and sys.stderr.isatty()):
         yield from reports
