@@ -64,7 +64,8 @@ def test_usage_errors_exit_2():
 
 
 @pytest.mark.parametrize("fmt", [("jsonl",), ("json",), ("csv",), ("csv", "--summary-only"),
-                                 ("line",), ("github",)])
+                                 ("line",), ("github",), ("text",), ("text", "--summary-only"),
+                                 ("markdown",)])
 def test_jobs_gives_the_same_bytes_in_the_same_order(tmp_path, fmt):
     """With --jobs the workers turn reports into these formats' text themselves; the output,
     an unreadable input's error record and the exit code are those of a serial run."""

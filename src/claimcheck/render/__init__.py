@@ -6,7 +6,7 @@ the whole ``Report`` (slimmed to what ``keeps`` says), and ``close()``, where a 
 once the run is over, even a failed one. Renderers read nothing else.
 
 Formats whose part for a document is made from that report alone (json, jsonl, csv, line,
-github) split ``document()`` in two: ``encoder()`` gives the function from a report to its text
+github, markdown, and text off a terminal) split ``document()`` in two: ``encoder()`` gives the function from a report to its text
 and ``write_encoded()`` writes that text. With ``--jobs`` the workers run the encoder where they
 checked the document, and the parent only writes text (``Encoded``): it no longer unpickles and
 serialises every finding of the batch itself.
@@ -100,6 +100,11 @@ class EncodingRenderer:
 
     def finish(self, report: Report) -> None:
         pass
+
+
+def no_text(doc: DocumentReport) -> str:
+    """The encoder of a renderer that writes nothing per document (a ranked summary only)."""
+    return ""
 
 
 def joined_lines(lines_of: Callable[[DocumentReport], list[str]], doc: DocumentReport) -> str:

@@ -34,7 +34,7 @@ from functools import partial
 from typing import TextIO
 
 from ..types import DocumentReport, Finding, Report
-from . import Encoder, EncodingRenderer, RenderContext
+from . import Encoder, EncodingRenderer, RenderContext, no_text
 from .common import points, ranked
 
 BOM = "\ufeff"
@@ -105,10 +105,6 @@ def finding_text(doc: DocumentReport, keep: Sequence[str]) -> str:
     return out.getvalue()
 
 
-def _no_text(doc: DocumentReport) -> str:
-    return ""
-
-
 class CsvRenderer(EncodingRenderer):
     """CSV rows as each document finishes; the header (after the BOM) comes first. Columns
     named by ``--keep-fields`` follow ``source``, filled from each CSV/JSONL input record."""
@@ -133,7 +129,7 @@ class CsvRenderer(EncodingRenderer):
 
     def encoder(self) -> Encoder:
         # the summary is ranked: written when every document is in
-        return _no_text if self.summary_only else partial(finding_text, keep=self.keep)
+        return no_text if self.summary_only else partial(finding_text, keep=self.keep)
 
     def write_encoded(self, text: str) -> None:
         if self.summary_only:

@@ -13,7 +13,7 @@ import re
 from typing import TextIO
 
 from ..types import DocumentReport, Finding, Report, Signal
-from . import RenderContext
+from . import Encoder, RenderContext, no_text
 from .common import flat, plain_names, points, ranked, split_quote, step_points, step_text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -125,10 +125,15 @@ class MarkdownRenderer:
                               f"rules {self.context.rules_version}. A reading aid, not medical "
                               "or legal advice.\n\n")
 
+    def encoder(self) -> Encoder:
+        return no_text if self.context.summary_only else render_document
+
     def document(self, doc: DocumentReport) -> None:
+        self.write_encoded(self.encoder()(doc))
+
+    def write_encoded(self, text: str) -> None:
         self._start()
-        if not self.context.summary_only:
-            self.stream.write(render_document(doc))
+        self.stream.write(text)
         self.stream.flush()
 
     def finish(self, report: Report) -> None:

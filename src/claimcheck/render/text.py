@@ -11,6 +11,7 @@ and lines carry no trailing spaces.
 from __future__ import annotations
 
 import io
+from functools import partial
 from typing import TextIO
 
 from rich.console import Console
@@ -19,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..types import Context, DocumentReport, Finding, Report
-from . import RenderContext
+from . import Encoder, RenderContext, no_text
 from .common import (
     most_serious,
     plain_names,
@@ -81,11 +82,24 @@ class _Stripped(io.TextIOBase):
 def make_console(stream: TextIO, color: bool | None = None) -> Console:
     """A console for ``stream``; colour follows the terminal unless forced. Off a terminal,
     text is not wrapped and trailing spaces are dropped."""
-    terminal = stream.isatty() if hasattr(stream, "isatty") else False
+    terminal = _on_terminal(stream)
     return _Console(file=stream if terminal else _Stripped(stream), highlight=False,
                     soft_wrap=not terminal, emoji=False, width=None if terminal else 10_000,
                     no_color=None if color is None else not color,
                     force_terminal=color if color else None)
+
+
+def _on_terminal(stream: TextIO) -> bool:
+    return stream.isatty() if hasattr(stream, "isatty") else False
+
+
+def document_text(doc: DocumentReport, color: bool | None) -> str:
+    """One document's report as ``TextRenderer`` writes it off a terminal."""
+    out = io.StringIO()
+    console = make_console(out, color)
+    render_document(doc, console)
+    console.file.flush()
+    return out.getvalue()
 
 
 def _finding_quote(f: Finding, colored: bool) -> Text:
@@ -252,10 +266,22 @@ class TextRenderer:
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
         self.console = make_console(stream, context.color)
         self.summary_only = context.summary_only
+        self.color = context.color
+        self.terminal = _on_terminal(stream)
 
     def document(self, doc: DocumentReport) -> None:
         if not self.summary_only:
             render_document(doc, self.console)
+
+    def encoder(self) -> Encoder | None:
+        """Off a terminal a document's text is the same wherever it is made (on a terminal
+        it depends on the terminal's width: this process writes it)."""
+        if self.summary_only:
+            return no_text
+        return None if self.terminal else partial(document_text, color=self.color)
+
+    def write_encoded(self, text: str) -> None:
+        self.console.file.write(text)
 
     def finish(self, report: Report) -> None:
         if len(report.documents) > 1 or self.summary_only:
