@@ -6,8 +6,9 @@ the whole ``Report`` (slimmed to what ``keeps`` says), and ``close()``, where a 
 once the run is over, even a failed one. Renderers read nothing else.
 
 Formats whose part for a document is made from that report alone (json, jsonl, csv, line,
-github, markdown, and text off a terminal) split ``document()`` in two: ``encoder()`` gives the function from a report to its text
-and ``write_encoded()`` writes that text. With ``--jobs`` the workers run the encoder where they
+github, markdown, and text off a terminal) split ``document()`` in two: ``encoder()`` gives the
+function from a report to its text (or None: this renderer writes documents itself) and
+``write_encoded()`` writes that text. With ``--jobs`` the workers run the encoder where they
 checked the document, and the parent only writes text (``Encoded``): it no longer unpickles and
 serialises every finding of the batch itself.
 """
