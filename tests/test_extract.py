@@ -69,3 +69,26 @@ def test_empty_and_blank_text(checker):
     for text in ("", "   \n\n  "):
         report = checker.check_text(text)
         assert report.score == 100 and report.findings == () and report.stats.sentences == 0
+
+
+def test_a_long_run_forgets_each_pages_new_words_and_reports_the_same(monkeypatch):
+    """Past its first words a Checker checks each text in a spaCy memory zone: the words a
+    page adds to the vocabulary are dropped after it (a crawl of new words on every page runs
+    in flat memory), and the reports are those of a checker that keeps every word. A lemma
+    met in one page ("mice" -> "mouse") is still known in the next, even when the cache
+    of strings has forgotten it."""
+    import claimcheck.nlp.pipeline as pipeline_module
+    from claimcheck.checker import Checker
+
+    monkeypatch.setattr(pipeline_module, "STRING_CACHE", 2)
+    pages = [f"Our stem cells cured arthritis{n} in mice and geese at Zorblax{n} Clinics. "
+             f"Dr. Quillon{n} says results are guaranteed. Book your free consult{n} today."
+             for n in range(30)]
+    keeping, zoned = Checker(detector="both"), Checker(detector="both")
+    zoned.pipeline.warm_words = 0  # a real run warms up on its first 100,000 words
+    strings = []
+    for page in pages:
+        assert zoned.check_text(page) == keeping.check_text(page)
+        strings.append(len(zoned.pipeline.nlp.vocab.strings))
+    assert strings[-1] == strings[5]  # the new words of later pages are gone again
+    assert len(keeping.pipeline.nlp.vocab.strings) > strings[-1] + 100

@@ -72,7 +72,8 @@ class Checker:
         # a lone surrogate (from a broken decoder upstream) cannot be tokenized or printed;
         # U+FFFD takes its place one for one, so offsets stay the same
         text = _SURROGATES.sub("\ufffd", text)
-        return self._report(source, self.pipeline.analyse(text))
+        with self.pipeline.zone():  # the report holds plain data only: nothing of spaCy's
+            return self._report(source, self.pipeline.analyse(text))
 
     def check_document(self, document: Document) -> DocumentReport:
         """Check one input document (an unreadable one becomes its error record)."""

@@ -40,7 +40,7 @@ PLAIN_WORDS = frozenset("""
     """.split())
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)  # the words of most text; a crawl's rare words need not stay
 def term(lemma: str, lower: str) -> str | None:
     """A token as a term: its lemma, but numbers (in figures or words) become <num> (any figure
     is alike), quotes are plain, and a few words keep their own form; None for punctuation

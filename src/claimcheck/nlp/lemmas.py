@@ -36,8 +36,17 @@ def lemma_table() -> dict[str, str]:
     return out
 
 
+#: lemmas remembered by the lower-case form's hash: at most this many, then forgotten at once
+#: (a crawl meets new words on every page; about 100 bytes each)
+CACHE_SIZE = 50_000
+
+
 class Lemmatizer:
-    """Lower-case form -> lemma, applied to a whole Doc through arrays (no per-token objects)."""
+    """Lower-case form -> lemma, applied to a whole Doc through arrays (no per-token objects).
+
+    A lemma from the table is stored for good in the StringStore (the table is bounded); any
+    other lemma is the word's own lower-case form, which its Doc holds: so a remembered lemma's
+    string is there even after a memory zone dropped the words of earlier texts."""
 
     def __init__(self, strings) -> None:  # type: ignore[no-untyped-def]
         self.strings = strings
@@ -46,9 +55,13 @@ class Lemmatizer:
 
     def _lemma_hash(self, lower_hash: int) -> int:
         low = self.strings[lower_hash]
-        lemma = self.strings.add(self.table.get(low, low))
-        self.by_hash[lower_hash] = lemma
-        return lemma
+        lemma = self.table.get(low)
+        lemma_hash = lower_hash if lemma is None else self.strings.add(lemma,
+                                                                       allow_transient=False)
+        if len(self.by_hash) >= CACHE_SIZE:
+            self.by_hash.clear()
+        self.by_hash[lower_hash] = lemma_hash
+        return lemma_hash
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
