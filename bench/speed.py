@@ -276,6 +276,7 @@ def main(argv: list[str] | None = None) -> None:
     memory(args.folder, args.words)
     if not args.quick:
         speed_parts.memory_by_format(base, (10, 10_000 if args.full else args.memory_docs))
+        speed_parts.memory_new_words(base, (100, 10_000 if args.full else 2_000))
     if args.profile:
         profile(docs)
 

@@ -6,8 +6,10 @@ and the cost of ten times the rules. Each function prints its own lines; nothing
 from __future__ import annotations
 
 import os
+import random
 import re
 import statistics
+import string
 import subprocess
 import sys
 import tempfile
@@ -150,6 +152,36 @@ def memory_by_format(docs: list[str], sizes: tuple[int, int]) -> None:
                          f"({rss[large] / rss[small] - 1:+.0%})")
     print(f"peak memory by format, {small} vs {large} documents (MiB, target within 15%): "
           + "; ".join(cells))
+
+
+#: every this many words of a page is replaced by a made-up one in ``memory_new_words``
+NEW_WORD_EVERY = 10
+
+
+def _with_new_words(text: str, page: int) -> str:
+    """The text with every NEW_WORD_EVERY-th word made up for this page: a crawl meets names,
+    typos and codes no page before had."""
+    rng = random.Random(page)
+    words = text.split(" ")
+    for k in range(0, len(words), NEW_WORD_EVERY):
+        words[k] = "".join(rng.choices(string.ascii_lowercase, k=rng.randint(5, 10)))
+    return " ".join(words)
+
+
+def memory_new_words(docs: list[str], sizes: tuple[int, int]) -> None:
+    """Peak RSS of `claimcheck check -j 1 -f jsonl` over a small and a large batch whose pages
+    each bring new words (the repeated seed pages of memory_by_format bring none after the
+    first few): spaCy's vocabulary and the checker's caches must not grow with the batch."""
+    small, large = sizes
+    with tempfile.TemporaryDirectory() as tmp:
+        rss = {}
+        for size in sizes:
+            folder = Path(tmp) / str(size)
+            write_folder([_with_new_words(docs[n % len(docs)], n) for n in range(size)], folder)
+            rss[size] = cli_run(["check", "-j", "1", "-f", "jsonl", str(folder)])[1]
+    print(f"peak memory with new words on every page (one in {NEW_WORD_EVERY}), {small} vs "
+          f"{large} documents, jsonl: {rss[small]:.0f} -> {rss[large]:.0f} MiB "
+          f"({rss[large] / rss[small] - 1:+.0%}; target within 15%)")
 
 
 def _renamed_copy(text: str, copy: int) -> str:

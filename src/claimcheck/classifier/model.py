@@ -40,9 +40,9 @@ _ARRAYS = ("classes", "vocab", "idf", "coef", "intercept", "thresholds", "meta")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _SEP = "\n"  # between terms in the stored vocabulary
 #: known and unknown n-gram ids remembered by their parts' ids: at most this many (about 100
-#: bytes each, so 5 MB), then forgotten at once, so memory stays flat on a crawl (100,000 words
+#: bytes each, so 2 MB), then forgotten at once, so memory stays flat on a crawl (100,000 words
 #: of the seed articles make 4,000; the 531 real sentences of the development corpus 9,000)
-_PAIR_CACHE = 50_000
+_PAIR_CACHE = 20_000
 
 
 class Evidence(NamedTuple):

@@ -38,7 +38,7 @@ def lemma_table() -> dict[str, str]:
 
 #: lemmas remembered by the lower-case form's hash: at most this many, then forgotten at once
 #: (a crawl meets new words on every page; about 100 bytes each)
-CACHE_SIZE = 50_000
+CACHE_SIZE = 20_000
 
 
 class Lemmatizer:

@@ -23,7 +23,7 @@ from .lemmas import Lemmatizer
 from .segment import BULLETS, bounded, clauses, line_starts, segment, sentence_kind
 
 #: the strings of token hashes remembered (at most this many, then forgotten at once)
-STRING_CACHE = 50_000
+STRING_CACHE = 20_000
 #: words analysed before texts are checked in memory zones (see ``Pipeline.zone``): their
 #: vocabulary, most of any later page's words, stays for good (about 15 MB)
 WARM_WORDS = 100_000
