@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import os
 import pstats
@@ -129,6 +130,7 @@ def throughput(docs: list[str], runs: int, model: str | None = None) -> None:
     shipped_model()
     loaded = time.perf_counter()
     checkers["both"] = Checker(model=model)
+    gc.freeze()  # as the CLI does once it has built its Checker (cli/check.py: _start_up)
     print(f"setup: import claimcheck.checker {imported - start:.2f} s, "
           f"Checker() {built - imported:.2f} s "
           f"({len(checkers['rules'].rules.rules)} rules, pipeline "
@@ -267,6 +269,7 @@ def main(argv: list[str] | None = None) -> None:
         from claimcheck.checker import Checker
 
         checker = Checker(model=args.model)
+        gc.freeze()  # as the CLI does
         speed_parts.versus_proselint(checker, docs, max(1, args.runs // 2))
         speed_parts.marginal(checker, base, max(1, args.runs // 2))
         speed_parts.jobs(docs, max(1, args.runs // 2))
