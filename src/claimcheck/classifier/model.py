@@ -192,8 +192,7 @@ class ClaimModel:
         get = self.vocab.get
         positions = [[i for i in range(s, e) if terms[i] is not None] for s, e in ranges]
         counts = numpy.array([len(p) for p in positions], dtype=numpy.int64)
-        at = numpy.fromiter((i for p in positions for i in p), numpy.int64, int(counts.sum()))
-        words = [terms[i] for i in at.tolist()]
+        words = [terms[i] for p in positions for i in p]
         uni = numpy.fromiter((get(w, -1) for w in words), numpy.int64, len(words))
         owner = numpy.repeat(numpy.arange(len(ranges), dtype=numpy.int64), counts)
         bi = self._joined(uni[:-1], uni[1:], owner[:-1] == owner[1:],
@@ -203,7 +202,7 @@ class ClaimModel:
         # where each term goes: sentence k's run starts after the runs before it, its unigrams
         # first, then its n - 1 bigrams, then its n - 2 trigrams
         n = counts[owner]
-        local = numpy.arange(len(at)) - numpy.repeat(numpy.cumsum(counts) - counts, counts)
+        local = numpy.arange(len(words)) - numpy.repeat(numpy.cumsum(counts) - counts, counts)
         sizes = counts + numpy.maximum(counts - 1, 0) + numpy.maximum(counts - 2, 0)
         base = numpy.repeat(numpy.cumsum(sizes) - sizes, counts) + local
         flat = numpy.empty(int(sizes.sum()), dtype=numpy.int64)

@@ -13,7 +13,7 @@ import re
 from typing import TextIO
 
 from ..types import DocumentReport, Finding, Report, Signal
-from . import Encoder, RenderContext, no_text
+from . import Encoder, EncodingRenderer, RenderContext, no_text
 from .common import flat, plain_names, points, ranked, split_quote, step_points, step_text
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
@@ -107,15 +107,14 @@ def render_summary(report: Report) -> str:
     return "\n".join(out) + "\n"
 
 
-class MarkdownRenderer:
+class MarkdownRenderer(EncodingRenderer):
     """A title, each document as it finishes, the ranked summary for a batch (with
     ``--summary-only``, just the summary)."""
 
     keeps = "summary"  # the batch summary ranks the documents
 
     def __init__(self, stream: TextIO, context: RenderContext) -> None:
-        self.stream = stream
-        self.context = context
+        super().__init__(stream, context)
         self.started = False
 
     def _start(self) -> None:
@@ -127,9 +126,6 @@ class MarkdownRenderer:
 
     def encoder(self) -> Encoder:
         return no_text if self.context.summary_only else render_document
-
-    def document(self, doc: DocumentReport) -> None:
-        self.write_encoded(self.encoder()(doc))
 
     def write_encoded(self, text: str) -> None:
         self._start()
