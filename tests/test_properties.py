@@ -97,3 +97,31 @@ def test_a_pattern_found_by_its_regex_is_read_around_the_hit(checker):
     assert found == ["500 mg", "20-mg"] * 3
     assert sorted(patterns._token_matches(analysis)) == sorted(
         _without_outlines(patterns)._token_matches(analysis))
+
+
+#: what spaCy's tokenizer treats specially: contractions, abbreviations, emoticons, URLs, odd
+#: spaces (each would split a text the wrong way if a piece boundary could reach it)
+TOKENIZER_BITS = [
+    "it's", "Dr.", "can't", "don't!", "e.g.", "U.S.", "a.m.", ":)", "(Dr.", "’s", "o.O",
+    "https://example.com/a?b=1", "10%", "co-op", "\n", "\n\n", "  ", "\xa0", "\t", "cells",
+    "Mr. Smith's", "...", "(a)", "5pm", "x", "A", "y'all", "ain't",
+]
+
+
+@SETTINGS
+@given(st.lists(st.one_of(st.sampled_from(TOKENIZER_BITS), st.text(max_size=8)),
+                max_size=60).map(" ".join))
+def test_tokenizing_a_piece_at_a_time_gives_spacys_own_tokens(checker, monkeypatch, text):
+    """Long texts reach spaCy's tokenizer a piece at a time (it stops caching after a special
+    case, spaCy issue #13950): the tokens, offsets, spaces and norms are those of the whole."""
+    import numpy
+    from spacy.attrs import IDX, NORM, ORTH, SPACY
+
+    import claimcheck.nlp.pipeline as pipeline_module
+
+    monkeypatch.setattr(pipeline_module, "PIECE_CHARS", 3)  # a piece every few words
+    pipeline = checker.pipeline
+    whole, pieces = pipeline.nlp.make_doc(text), pipeline._make_doc(text)
+    attrs = [ORTH, IDX, SPACY, NORM]
+    assert pieces.text == text
+    assert numpy.array_equal(pieces.to_array(attrs), whole.to_array(attrs))

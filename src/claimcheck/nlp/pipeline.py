@@ -13,7 +13,7 @@ import re
 
 import numpy
 import spacy
-from spacy.attrs import IDX, LEMMA, LOWER, ORTH, SENT_START
+from spacy.attrs import IDX, LEMMA, LOWER, NORM, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -28,6 +28,8 @@ STRING_CACHE = 20_000
 #: vocabulary, most of any later page's words, stays for good (36,000 strings in all when
 #: a fifth of those words are made up; a few thousand for ordinary prose)
 WARM_WORDS = 100_000
+#: characters of text spaCy's tokenizer is given at a time, at least (see ``_make_doc``)
+PIECE_CHARS = 200
 
 
 @Language.component("claimcheck_lines")
@@ -93,10 +95,30 @@ class Pipeline:
 
     def analyse(self, text: str) -> Analysis:
         """Run the pipeline and cut the text into sentences and assertions."""
-        doc = self.nlp(text) if self.trained else self.nlp.make_doc(text)
+        doc = self.nlp(text) if self.trained else self._make_doc(text)
         analysis = self._build(text, self._lemmas(doc))
         self.words_seen += analysis.words
         return analysis
+
+    def _make_doc(self, text: str) -> Doc:
+        """spaCy's tokens for the text, tokenized a piece at a time and joined into one Doc.
+
+        Once spaCy's tokenizer meets a special case in a text ("it's", "Dr."), it caches no
+        more of that text's words (spaCy issue #13950), so a page was split character by
+        character again on every visit: half of all tokenizing time. Each call starts afresh,
+        so pieces of ``PIECE_CHARS`` or so keep the cache working. A piece ends at a single
+        space between two letters or digits, where the tokenizer splits anyway and no special
+        case reaches across (every one's own tokens meet at punctuation): the tokens,
+        their offsets, spaces and norms are the same as those of the whole text."""
+        tokenizer = self.nlp.tokenizer
+        if len(text) <= 2 * PIECE_CHARS or len(text) > self.nlp.max_length:
+            return self.nlp.make_doc(text)
+        parts = [tokenizer(piece).to_array([ORTH, SPACY, NORM]) for piece in _pieces(text)]
+        columns = numpy.concatenate(parts)
+        doc = Doc(self.nlp.vocab, words=self._string_list(columns[:, 0].tolist()),
+                  spaces=columns[:, 1].astype(bool).tolist())
+        doc.from_array([NORM], columns[:, 2:3])
+        return doc
 
     def _string_list(self, hashes: list[int]) -> list[str]:
         cache, strings = self._strings, self.nlp.vocab.strings
@@ -141,6 +163,22 @@ class Pipeline:
         line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         return Analysis(text, doc, texts, lower, lemmas, starts, ends, sentences, assertions,
                         line_starts, words)
+
+
+def _pieces(text: str) -> list[str]:
+    """The text cut after a single space between two letters or digits, every
+    ``PIECE_CHARS`` characters or so (the last piece takes what is left)."""
+    out, start, end = [], 0, len(text)
+    while end - start > 2 * PIECE_CHARS:
+        cut = text.find(" ", start + PIECE_CHARS)
+        while cut > 0 and not (text[cut - 1].isalnum() and text[cut + 1:cut + 2].isalnum()):
+            cut = text.find(" ", cut + 1)
+        if cut < 0:
+            break
+        out.append(text[start:cut + 1])
+        start = cut + 1
+    out.append(text[start:])
+    return out
 
 
 def _mark_sentence_starts(doc: Doc, sentences: list[Sentence]) -> None:
