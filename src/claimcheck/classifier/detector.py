@@ -9,8 +9,6 @@ Whether it counts is the judge's decision, not the model's.
 
 from __future__ import annotations
 
-from itertools import accumulate
-
 from ..detect import Candidate
 from ..nlp import Analysis
 from ..types import Rule
@@ -34,9 +32,8 @@ class ModelDetector:
         out = []
         terms = token_terms(analysis.lemmas, analysis.lower)
         # a list number or a lone word is no claim, whatever its weights
-        words = [0, *accumulate(bool(t) and t[:1].isalpha() for t in terms)]  # words before
         ranges = [(s.start, s.end) for s in analysis.sentences
-                  if words[s.end] - words[s.start] >= MIN_WORDS]
+                  if _has_words(terms, s.start, s.end)]
         for predictions in self.model.predict_many(terms, ranges):
             for p in predictions:
                 rule = self.classes.get(p.label)
@@ -48,6 +45,19 @@ class ModelDetector:
                                      evidence=tuple((e.words, e.weight) for e in p.evidence),
                                      spans=tuple((e.start, e.end) for e in p.evidence)))
         return out
+
+
+def _has_words(terms: list[str | None], start: int, end: int) -> bool:
+    """Do tokens [start, end) hold ``MIN_WORDS`` words? (Read only until they are found:
+    most sentences open with them.)"""
+    found = 0
+    for i in range(start, end):
+        term = terms[i]
+        if term and term[:1].isalpha():
+            found += 1
+            if found >= MIN_WORDS:
+                return True
+    return False
 
 
 def _span(p: Prediction) -> tuple[int, int]:
