@@ -124,12 +124,11 @@ class Pipeline:
         cache, strings = self._strings, self.nlp.vocab.strings
         if len(cache) >= STRING_CACHE:
             cache.clear()  # a crawl meets new words on every page
-        out = []
-        for h in hashes:
-            s = cache.get(h)
-            if s is None:
-                s = cache[h] = strings[h]
-            out.append(s)
+        out = list(map(cache.get, hashes))  # one pass in C; the misses filled in after
+        if None in out:
+            for i, s in enumerate(out):
+                if s is None:
+                    out[i] = cache[hashes[i]] = strings[hashes[i]]
         return out
 
     def _build(self, text: str, doc: Doc) -> Analysis:
