@@ -225,6 +225,15 @@ class PatternSet:
                 self._add_fuzzy(spec, [t.lemma_ for t in doc], [t.lower_ for t in doc])
             else:
                 self._add_tokens(spec, match_key)
+        # the same as bits of one int per word and group, and the groups each word anchors:
+        # a sentence ORs its words' bits and tests each group it anchors with one AND
+        anchors = self._by_anchor
+        self._bits: dict[str, dict[str, tuple[int, tuple[int, ...]]]] = {
+            kind: {word: (sum(1 << r for r in set(numbers)),
+                          tuple(g for r in sorted(set(numbers)) for g in anchors.get(r, ())))
+                   for word, numbers in table.items()}
+            for kind, table in self._meets.items()}
+        self._need_bits = [sum(1 << r for r in needs) for needs in self._needs]
 
     def _add_tokens(self, spec: PatternSpec, match_key: str) -> None:
         pattern = [dict(t) for t in spec.tokens or ()]
@@ -309,20 +318,22 @@ class PatternSet:
                     out.extend((m, a + lo, b + lo) for m, a, b in matcher(doc[lo:hi]))
         if not self._groups:
             return out
-        meets, by_anchor, needs = self._meets, self._by_anchor, self._needs
+        bits, needs = self._bits, self._need_bits
         flags: list[list[int]] | None = None  # the Doc's flag columns, when first needed
         strings = {"lemma": analysis.lemmas, "lower": analysis.lower, "orth": analysis.texts}
         for sentence in analysis.sentences:
             s, e = sentence.start, sentence.end
-            met: set[int] = set()
+            met, anchored = 0, set()
             for kind, column in strings.items():
-                table = meets[kind]
+                table = bits[kind]
                 for word in table.keys() & column[s:e]:
-                    met.update(table[word])
+                    word_bits, groups = table[word]
+                    met |= word_bits
+                    if groups:
+                        anchored.update(groups)
             span = None
-            # a group is looked up by its anchor requirement, and runs only if all are met
-            for group in [g for r in met if r in by_anchor for g in by_anchor[r]
-                          if needs[g] <= met]:
+            # a group is looked up by its anchor's words, and runs only if all are met
+            for group in sorted(g for g in anchored if needs[g] & met == needs[g]):
                 outline = self._outlines[group]
                 if outline is None:  # repeats or negations: the whole sentence
                     span = span if span is not None else doc[s:e]
