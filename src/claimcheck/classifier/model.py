@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
+from itertools import repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -193,7 +194,7 @@ class ClaimModel:
         positions = [[i for i in range(s, e) if terms[i] is not None] for s, e in ranges]
         counts = numpy.array([len(p) for p in positions], dtype=numpy.int64)
         words = [terms[i] for p in positions for i in p]
-        uni = numpy.fromiter((get(w, -1) for w in words), numpy.int64, len(words))
+        uni = numpy.array(list(map(get, words, repeat(-1, len(words)))), dtype=numpy.int64)
         owner = numpy.repeat(numpy.arange(len(ranges), dtype=numpy.int64), counts)
         bi = self._joined(uni[:-1], uni[1:], owner[:-1] == owner[1:],
                           lambda j: f"{words[j]} {words[j + 1]}")
@@ -220,14 +221,13 @@ class ClaimModel:
         both = numpy.flatnonzero(same & (heads >= 0) & (tails >= 0))
         keys = (heads[both] * len(self.vocab) + tails[both]).tolist()
         pairs, get = self._pairs, self.vocab.get
-        found = []
-        for j, key in zip(both.tolist(), keys, strict=True):
-            i = pairs.get(key)
-            if i is None:
-                if len(pairs) >= _PAIR_CACHE:
-                    pairs.clear()
-                i = pairs[key] = get(spell(j), -1)
-            found.append(i)
+        found = list(map(pairs.get, keys))  # the known pairs in one pass; the rest spelt out
+        if None in found:
+            for k, j in enumerate(both.tolist()):
+                if found[k] is None:
+                    if len(pairs) >= _PAIR_CACHE:
+                        pairs.clear()
+                    found[k] = pairs[keys[k]] = get(spell(j), -1)
         out[both] = found
         return out
 
