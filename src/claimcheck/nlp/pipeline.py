@@ -111,9 +111,10 @@ class Pipeline:
         case reaches across (every one's own tokens meet at punctuation): the tokens,
         their offsets, spaces and norms are the same as those of the whole text."""
         tokenizer = self.nlp.tokenizer
-        if len(text) <= 2 * PIECE_CHARS or len(text) > self.nlp.max_length:
-            return self.nlp.make_doc(text)
-        parts = [tokenizer(piece).to_array([ORTH, SPACY, NORM]) for piece in _pieces(text)]
+        pieces = _pieces(text) if 2 * PIECE_CHARS < len(text) <= self.nlp.max_length else []
+        if len(pieces) < 2:
+            return self.nlp.make_doc(text)  # short, nowhere to cut, or too long (an error)
+        parts = [tokenizer(piece).to_array([ORTH, SPACY, NORM]) for piece in pieces]
         columns = numpy.concatenate(parts)
         doc = Doc(self.nlp.vocab, words=self._string_list(columns[:, 0].tolist()),
                   spaces=columns[:, 1].astype(bool).tolist())
