@@ -227,10 +227,11 @@ class PatternSet:
                 self._add_tokens(spec, match_key)
         # the same as bits of one int per word and group, and the groups each word anchors:
         # a sentence ORs its words' bits and tests each group it anchors with one AND
+        # (each word's requirement numbers are distinct and ascending: see _requirement_id)
         anchors = self._by_anchor
         self._bits: dict[str, dict[str, tuple[int, tuple[int, ...]]]] = {
-            kind: {word: (sum(1 << r for r in set(numbers)),
-                          tuple(g for r in sorted(set(numbers)) for g in anchors.get(r, ())))
+            kind: {word: (sum(1 << r for r in numbers),
+                          tuple(g for r in numbers for g in anchors.get(r, ())))
                    for word, numbers in table.items()}
             for kind, table in self._meets.items()}
         self._need_bits = [sum(1 << r for r in needs) for needs in self._needs]

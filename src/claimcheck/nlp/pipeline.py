@@ -110,10 +110,10 @@ class Pipeline:
         space between two letters or digits, where the tokenizer splits anyway and no special
         case reaches across (every one's own tokens meet at punctuation): the tokens,
         their offsets, spaces and norms are the same as those of the whole text."""
-        tokenizer = self.nlp.tokenizer
         pieces = _pieces(text) if 2 * PIECE_CHARS < len(text) <= self.nlp.max_length else []
         if len(pieces) < 2:
             return self.nlp.make_doc(text)  # short, nowhere to cut, or too long (an error)
+        tokenizer = self.nlp.tokenizer
         parts = [tokenizer(piece).to_array([ORTH, SPACY, NORM]) for piece in pieces]
         columns = numpy.concatenate(parts)
         doc = Doc(self.nlp.vocab, words=self._string_list(columns[:, 0].tolist()),
