@@ -129,6 +129,22 @@ PAIRS = [
      "Many patients are looking for a guaranteed cure."),
     ("conditional", "Our clinic offers a guaranteed cure for arthritis.",
      "After years of pain, Maria is desperate for a guaranteed cure for arthritis."),
+    # a business, its media or an official reporting a claim, with or without "that"
+    ("quoted", "Our stem cells are a guaranteed cure for arthritis.",
+     "The spa's social posts claimed its stem cells were a guaranteed cure for arthritis."),
+    ("quoted", "Our drips are completely safe for everyone.",
+     "The Harbour Wellness clinic says its drips are completely safe for everyone."),
+    ("quoted", "Stem cells let you throw away your cane, a guaranteed cure.",
+     "Stem cells let you throw away your cane, a guaranteed cure, Florida clinic claims"),
+    ("quoted", "We offer a guaranteed cure for back pain.",
+     "The startup markets itself as a guaranteed cure for back pain."),
+    # a verb's "not" denies a claim that holds its own negation; a list of "no"s does not
+    ("negated", "Our exosome therapy is free of side effects.",
+     "Exosome therapy is not free of side effects; infections have been reported."),
+    ("negated", "No needles, no side effects, just results.",
+     "Being cell-free doesn't make a product risk-free."),
+    ("negated", "Our infusions are risk-free.",
+     "There is no such thing as a risk-free infusion."),
     # a request is not a question
     ("question", "Our doctors were asked to describe their revolutionary stem cell procedures.",
      "Ask the doctors to explain why they call their stem cell procedures revolutionary?"),

@@ -42,6 +42,12 @@ _CLAUSE_STARTERS = {
 }
 #: a match holding one of these makes a negative claim itself ("zero risk", "side-effect free")
 _OWN_NEGATION = {"no", "not", "never", "without", "zero", "free", "none", "nothing", "nor"}
+#: a verb's negation that still denies such a claim when it comes close before it, with no
+#: list between ("is not free of side effects"), and the words that make a list
+_VERB_NEGATIONS = {"not", "n't", "n’t", "never", "cannot"}
+_DENIAL_REACH = 4
+_LIST_BREAKS = {",", "and", "or", "&", "/", ";", ":", "no", "without", "zero", "nothing",
+                "'", '"', "“", "‘", "”", "’"}  # and quotation marks: "don't accept 'nothing ...'"
 
 
 #: how many words before a cue ``not_after`` looks for the writer's own voice
@@ -192,7 +198,8 @@ class ContextJudge:
             if inside and not cues_inside:
                 continue  # a cue inside the match is part of what is claimed
             group = self._group(cue)
-            if group.type == "negated" and self_negated and not group.refutes:
+            if group.type == "negated" and self_negated and not group.refutes \
+                    and not self._denies(cue, start):
                 continue
             if inside or self._covers(group, cue, start, end, sentence):
                 found.setdefault(Context(group.type), self._text(cue.start, cue.end))
@@ -209,6 +216,18 @@ class ContextJudge:
             if kind in found:
                 return Judgement(kind, found[kind])
         return Judgement(Context.ASSERTED, "")
+
+    def _denies(self, cue: RawMatch, start: int) -> bool:
+        """Is a verb's negation aimed straight at a claim that holds its own ("is not free of
+        side effects", "doesn't make it risk-free")? Not a list's earlier item ("no needles,
+        no side effects", "no downtime and no pain"), nor advice ("don't settle for ...")."""
+        lower, first = self.a.lower, self.a.sentences[self._sentence_of[start]].start
+        if lower[cue.end - 1] not in _VERB_NEGATIONS or not 0 <= start - cue.end <= _DENIAL_REACH:
+            return False
+        # "Don't accept 'nothing can be done'", "Never settle for ...": advice, not a denial
+        if cue.start == first or (cue.start == first + 1 and lower[first] == "do"):
+            return False
+        return all(lower[t] not in _LIST_BREAKS for t in range(cue.end, start))
 
     def _covers(self, group: CueGroup, cue: RawMatch, start: int, end: int, sentence) -> bool:  # type: ignore[no-untyped-def]
         if group.scope == "clause":
