@@ -145,6 +145,11 @@ PAIRS = [
      "Being cell-free doesn't make a product risk-free."),
     ("negated", "Our infusions are risk-free.",
      "There is no such thing as a risk-free infusion."),
+    # a verdict after the claim warns against it
+    ("warning", "No downtime: back to work the same afternoon.",
+     "'No downtime' hair-transplant ads rarely mention the swelling and scabbing."),
+    ("warning", "Book your free consultation today.",
+     "A free consultation with a gut test thrown in is selling hope, not evidence."),
     # a request is not a question
     ("question", "Our doctors were asked to describe their revolutionary stem cell procedures.",
      "Ask the doctors to explain why they call their stem cell procedures revolutionary?"),
