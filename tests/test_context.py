@@ -138,6 +138,10 @@ PAIRS = [
      "Stem cells let you throw away your cane, a guaranteed cure, Florida clinic claims"),
     ("quoted", "We offer a guaranteed cure for back pain.",
      "The startup markets itself as a guaranteed cure for back pain."),
+    ("quoted", "Chelation is a guaranteed cure for autism.",
+     "Parents told the paper they were advised that chelation was a guaranteed cure for autism."),
+    ("quoted", "Our pellets are completely safe.",
+     "The board found that the practice advertised its pellets as completely safe."),
     # a verb's "not" denies a claim that holds its own negation; a list of "no"s does not
     ("negated", "Our exosome therapy is free of side effects.",
      "Exosome therapy is not free of side effects; infections have been reported."),
