@@ -149,6 +149,11 @@ PAIRS = [
      "Being cell-free doesn't make a product risk-free."),
     ("negated", "Our infusions are risk-free.",
      "There is no such thing as a risk-free infusion."),
+    # what a credential or a rating does not show
+    ("negated", "Our exosomes come from an FDA-registered laboratory.",
+     "Being sourced from an FDA-registered laboratory doesn't make an exosome product approved."),
+    ("negated", "Our exosomes come from an FDA-registered laboratory.",
+     "An FDA-registered laboratory means the site is on a list, not that its products work."),
     # a verdict after the claim warns against it
     ("warning", "No downtime: back to work the same afternoon.",
      "'No downtime' hair-transplant ads rarely mention the swelling and scabbing."),
