@@ -43,6 +43,9 @@ import numpy
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import accuracy  # noqa: E402  (bench/accuracy.py, beside this script)
 
 from claimcheck.classifier import train as training  # noqa: E402
 from claimcheck.classifier.corpus import corpus_files, load, split_of  # noqa: E402
@@ -51,29 +54,8 @@ Scores = tuple[numpy.ndarray, numpy.ndarray]  # (validation, real) probabilities
 
 
 def auc(y: numpy.ndarray, p: numpy.ndarray) -> float:
-    """Probability that a random claim outranks a random non-claim (ties count half)."""
-    order = numpy.argsort(p, kind="mergesort")
-    ranks = numpy.empty(len(p))
-    sorted_p = p[order]
-    i = 0
-    while i < len(p):  # average ranks over ties
-        j = i
-        while j + 1 < len(p) and sorted_p[j + 1] == sorted_p[i]:
-            j += 1
-        ranks[order[i:j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    pos = int(y.sum())
-    neg = len(y) - pos
-    return float((ranks[y == 1].sum() - pos * (pos + 1) / 2) / (pos * neg))
-
-
-def prf(y: numpy.ndarray, pred: numpy.ndarray) -> tuple[float, float, float]:
-    tp = int((pred & (y == 1)).sum())
-    fp = int((pred & (y == 0)).sum())
-    fn = int((~pred & (y == 1)).sum())
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    """accuracy.auc over the scores of the claims and of the rest."""
+    return accuracy.auc(p[y == 1].tolist(), p[y == 0].tolist())
 
 
 class Data:
@@ -241,7 +223,8 @@ def main() -> int:
             continue
         p_val, p_real = scores
         threshold = training._best_threshold(data.y_val, p_val, beta, 0.05)
-        p, r, f = prf(data.y_real, p_real >= threshold)
+        figures = training._figures(data.y_real, p_real >= threshold)
+        p, r, f = figures["precision"], figures["recall"], figures["f1"]
         print(f"{name:18} {auc(data.y_val, p_val):7.3f} {auc(data.y_real, p_real):8.3f} "
               f"{auc(data.y_real[data.d2], p_real[data.d2]):6.3f}   {p:.3f} / {r:.3f} / {f:.3f} "
               f"(threshold {threshold:.3f}){took:15.0f}")

@@ -300,3 +300,17 @@ def test_results_may_vary_does_not_excuse_the_claim_beside_it(rules_checker, tex
     careful = rules_checker.check_text(
         "Our stem cells may reverse arthritis, although more research is needed.")
     assert careful.findings and not any(f.counted for f in careful.findings)
+
+
+def test_a_cue_pattern_can_name_a_word_list_and_a_wrong_name_is_refused():
+    from claimcheck.context.cues import _table
+    from claimcheck.errors import RuleFileError
+
+    data = {"terminators": ["but"], "words": {"firms": ["clinic", "spa"]},
+            "cues": [{"type": "quoted", "patterns": [
+                {"tokens": [{"LOWER": {"IN": "firms"}}, {"LEMMA": "say"}]}]}]}
+    table = _table(data, "cues.yaml")
+    assert table.specs[0].tokens[0]["LOWER"]["IN"] == ["clinic", "spa"]
+    data["cues"][0]["patterns"][0]["tokens"][0]["LOWER"]["IN"] = "shops"
+    with pytest.raises(RuleFileError, match="'shops' names no list"):
+        _table(data, "cues.yaml")

@@ -25,6 +25,8 @@ PRIORITY = (Context.WARNING, Context.QUOTED, Context.NEGATED, Context.QUESTION,
 SCOPED_TYPES = {c.value for c in PRIORITY}
 SPECIAL_TYPES = {"pseudo", "rhetorical"}
 _CUES_FILE = "data/cues.yaml"
+#: top-level keys of the cue file
+_FILE_KEYS = {"terminators", "words", "cues"}
 _GROUP_KEYS = {
     "type", "direction", "scope", "window", "patterns", "not_after", "not_before", "refutes",
     LINE,
@@ -67,6 +69,13 @@ def load_cues() -> CueTable:
 def _table(data: Any, file: str) -> CueTable:
     if not isinstance(data, dict) or not isinstance(data.get("cues"), list):
         raise RuleFileError(file, "a cue file is a mapping with 'terminators' and 'cues'")
+    unknown = sorted(k for k in data if k not in _FILE_KEYS and k != LINE)
+    if unknown:
+        raise RuleFileError(file, f"unknown key {unknown[0]!r}")
+    words = data.get("words", {})
+    if not isinstance(words, dict) or not all(
+            isinstance(v, list) for k, v in words.items() if k != LINE):
+        raise RuleFileError(file, "'words' maps a name to a list of words")
     groups: dict[str, CueGroup] = {}
     specs: list[PatternSpec] = []
     for n, item in enumerate(data["cues"]):
@@ -77,10 +86,37 @@ def _table(data: Any, file: str) -> CueTable:
                 specs.append(PatternSpec(key, phrase=entry, similarity=100.0, file=file))
             else:
                 fail = _failer(file, key)
-                tokens = token_pattern(entry.get("tokens"), fail, item.get(LINE))
+                named = _named_lists(entry.get("tokens"), words, fail)
+                tokens = token_pattern(named, fail, item.get(LINE))
                 specs.append(PatternSpec(key, tokens=tokens, similarity=100.0, file=file))
     terminators = frozenset(str(t).lower() for t in data.get("terminators", []))
     return CueTable(terminators, groups, tuple(specs))
+
+
+def _named_lists(tokens: Any, words: dict, fail) -> Any:  # type: ignore[no-untyped-def]
+    """The token pattern with each ``IN: name`` / ``NOT_IN: name`` replaced by the list that
+    ``words`` gives that name, so a long list of words is written once in the file."""
+    if not isinstance(tokens, list):
+        return tokens  # token_pattern says what is wrong
+    out = []
+    for token in tokens:
+        if isinstance(token, dict):
+            token = {attr: _with_lists(value, words, fail) for attr, value in token.items()}
+        out.append(token)
+    return out
+
+
+def _with_lists(value: Any, words: dict, fail) -> Any:  # type: ignore[no-untyped-def]
+    if not isinstance(value, dict):
+        return value
+    out = dict(value)
+    for op in ("IN", "NOT_IN"):
+        name = out.get(op)
+        if isinstance(name, str):
+            if name not in words or name == LINE:
+                raise fail("tokens", f"{op}: {name!r} names no list under 'words'")
+            out[op] = list(words[name])
+    return out
 
 
 def _failer(file: str, key: str):  # type: ignore[no-untyped-def]

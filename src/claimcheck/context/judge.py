@@ -199,7 +199,7 @@ class ContextJudge:
                 continue  # a cue inside the match is part of what is claimed
             group = self._group(cue)
             if group.type == "negated" and self_negated and not group.refutes \
-                    and not self._denies(cue, start):
+                    and not self._denies(cue, start, sentence.start):
                 continue
             if inside or self._covers(group, cue, start, end, sentence):
                 found.setdefault(Context(group.type), self._text(cue.start, cue.end))
@@ -217,11 +217,12 @@ class ContextJudge:
                 return Judgement(kind, found[kind])
         return Judgement(Context.ASSERTED, "")
 
-    def _denies(self, cue: RawMatch, start: int) -> bool:
+    def _denies(self, cue: RawMatch, start: int, first: int) -> bool:
         """Is a verb's negation aimed straight at a claim that holds its own ("is not free of
         side effects", "doesn't make it risk-free")? Not a list's earlier item ("no needles,
-        no side effects", "no downtime and no pain"), nor advice ("don't settle for ...")."""
-        lower, first = self.a.lower, self.a.sentences[self._sentence_of[start]].start
+        no side effects", "no downtime and no pain"), nor advice ("don't settle for ...");
+        ``first``: the sentence's first token."""
+        lower = self.a.lower
         if lower[cue.end - 1] not in _VERB_NEGATIONS or not 0 <= start - cue.end <= _DENIAL_REACH:
             return False
         # "Don't accept 'nothing can be done'", "Never settle for ...": advice, not a denial
