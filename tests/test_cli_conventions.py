@@ -74,6 +74,12 @@ def test_version_and_short_help():
     version = run_cli("--version")
     assert version.returncode == 0 and version.stdout.decode().startswith("claimcheck ")
     assert "rules" in version.stdout.decode() and "model" in version.stdout.decode()
+    # the version line hashes the rule files without loading them: it must name the same
+    # rules and model versions as a report does
+    tool = json.loads(run_cli("check", "-f", "json", "--fail-under", "0",
+                              str(SAMPLES / "careful-article.txt")).stdout)["tool"]
+    assert f"rules {tool['rules_version']}, model {tool['model_version']}" in \
+        version.stdout.decode()
     for args in (("-h",), ("check", "-h"), ("rules", "list", "-h")):
         result = run_cli(*args)
         assert result.returncode == 0 and b"Usage:" in result.stdout, args

@@ -111,10 +111,10 @@ def _version_line() -> str:
     import hashlib
 
     from ..classifier import MODEL_FILE
-    from ..ruleset import load_rules
+    from ..rulefiles import builtin_version
 
     model = (Path(__file__).resolve().parent.parent / MODEL_FILE).read_bytes()
-    return (f"claimcheck {__version__} (rules {load_rules().version}, "
+    return (f"claimcheck {__version__} (rules {builtin_version()}, "
             f"model {hashlib.sha256(model).hexdigest()[:12]})")
 
 

@@ -7,12 +7,12 @@ wheel) plus any user files; ``schema`` validates each file, ``yamlio`` reads it 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..errors import RuleFileError
+from ..rulefiles import builtin_rules_dir, read, rule_files, version
 from ..types import Kind, Rule, Severity
 from .schema import CATEGORIES, parse_rule_file
 
@@ -60,38 +60,13 @@ class RuleSet:
         return RuleSet(tuple(rules), self.version, self.disabled | frozenset(disable))
 
 
-def builtin_rules_dir() -> Path:
-    """The shipped rules: inside the installed package, or ``rules/`` in a source checkout."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "rules", here.parent.parent / "rules"):
-        if candidate.is_dir():
-            return candidate
-    raise RuleFileError(str(here / "rules"), "built-in rules not found (broken installation?)")
-
-
-def rule_files(paths: Sequence[Path]) -> list[Path]:
-    """Expand files and folders into a sorted list of ``.yaml``/``.yml`` rule files."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
-        elif path.is_file():
-            files.append(path)
-        else:
-            raise RuleFileError(str(path), "no such rule file or folder")
-    return files
-
-
 def load_rules(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> RuleSet:
     """Load the built-in rules (unless ``builtin=False``) plus any extra files or folders."""
     paths = ([builtin_rules_dir()] if builtin else []) + [Path(p) for p in extra]
-    files = rule_files(paths)
-    digest = hashlib.sha256()
+    contents = [(file, read(file)) for file in rule_files(paths)]
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for file in files:
-        raw = _read(file)
-        digest.update(file.name.encode() + b"\0" + raw + b"\0")
+    for file, raw in contents:
         for rule in parse_rule_file(raw, str(file)):
             if rule.id in seen:
                 raise RuleFileError(
@@ -100,11 +75,5 @@ def load_rules(extra: Sequence[str | Path] = (), *, builtin: bool = True) -> Rul
                 )
             seen[rule.id] = str(file)
             rules.append(rule)
-    return RuleSet(tuple(rules), digest.hexdigest()[:12])
+    return RuleSet(tuple(rules), version(contents))
 
-
-def _read(file: Path) -> bytes:
-    try:
-        return file.read_bytes()
-    except OSError as exc:
-        raise RuleFileError(str(file), f"cannot read: {exc.strerror or exc}") from None
