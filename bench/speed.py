@@ -173,9 +173,13 @@ def cold_start(runs: int) -> None:
         spacy_cmd = [py, "-c", "import spacy"]
         bare_cmd = [py, "-c", "pass"]
         run_quiet(check_cmd)  # warm the OS file cache and .pyc files once
-        check = [run_quiet(check_cmd) for _ in range(runs)]
-        spacy = [run_quiet(spacy_cmd) for _ in range(runs)]
-        bare = [run_quiet(bare_cmd) for _ in range(runs)]
+        check: list[float] = []
+        spacy: list[float] = []
+        bare: list[float] = []
+        for _ in range(runs):  # in turn, so a busy spell of the machine slows all three
+            check.append(run_quiet(check_cmd))
+            spacy.append(run_quiet(spacy_cmd))
+            bare.append(run_quiet(bare_cmd))
     finally:
         if tmp is not None:
             os.unlink(tmp.name)
