@@ -190,7 +190,10 @@ def cold_start(runs: int) -> None:
           f"(median of {runs}; min {clo:.2f}, max {chi:.2f})")
     print(f"cold start: python -c 'import spacy': {sm:.2f} s "
           f"(median of {runs}; min {slo:.2f}, max {shi:.2f}); bare python {bm:.2f} s")
-    print(f"cold start: claimcheck minus import spacy: {cm - sm:+.2f} s (target <= +0.25 s)")
+    # the target was set where `import spacy` took 0.52 s; on a slower (or busier) machine
+    # both grow, so the same overhead as a share of `import spacy` is printed beside it
+    print(f"cold start: claimcheck minus import spacy: {cm - sm:+.2f} s (target <= +0.25 s), "
+          f"{(cm - sm) / sm:.0%} of import spacy (the target was +48% of its 0.52 s)")
 
 
 def memory(folder: Path | None, words: int) -> None:

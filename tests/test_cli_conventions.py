@@ -80,9 +80,12 @@ def test_version_and_short_help():
                               str(SAMPLES / "careful-article.txt")).stdout)["tool"]
     assert f"rules {tool['rules_version']}, model {tool['model_version']}" in \
         version.stdout.decode()
-    for args in (("-h",), ("check", "-h"), ("rules", "list", "-h")):
+    for args in (("-h",), ("--help",), ("check", "-h"), ("check", "--help"),
+                 ("rules", "list", "-h")):
         result = run_cli(*args)
         assert result.returncode == 0 and b"Usage:" in result.stdout, args
+    top = run_cli("--help").stdout.decode()  # the app's own help flag lists itself once
+    assert top.count("-h, --help") == 1 and "--version" in top and "check" in top
     help_text = run_cli("check", "-h").stdout.decode()
     assert "<bool>" not in help_text and "--no-summary-only" not in help_text
     assert "tool.claimcheck" in help_text and "20 MiB" in help_text
