@@ -82,6 +82,31 @@ def test_a_denial_must_cover_the_claim_not_one_word_of_its_evidence(checker):
         == "warning"
 
 
+def test_a_plain_sentence_is_judged_at_once_as_every_piece_would_be(checker):
+    """A model claim in a sentence with no cue, quotation or open question is judged once,
+    not piece by piece: the short cut must give what judging every piece gives."""
+    from claimcheck.context import ContextJudge
+
+    text = ("Our clinic offers stem cell therapy for knees. Is it right for you? "
+            "Many clinics say \"miracle\" results, but studies may not agree.\n\n"
+            "Fast Relief Today\n\nPatients do not always respond; we never promise a cure. "
+            "Our doctors believe this treatment may help with pain. "
+            "Be wary of any clinic that promises to cure arthritis.")
+    analysis = checker.pipeline.analyse(text)
+    judge = ContextJudge(checker._cue_table, analysis, checker._cues.find(analysis, fuzzy=False))
+    full = ContextJudge(checker._cue_table, analysis, checker._cues.find(analysis, fuzzy=False))
+    full._plain = lambda index: False  # the long way: every piece judged on its own
+    plain = 0
+    for index, sentence in enumerate(analysis.sentences):
+        plain += judge._plain(index)
+        tokens = range(sentence.start, sentence.end)
+        for spans in ([(t, t + 1) for t in tokens], [(t, t + 2) for t in tokens][::-1][:3],
+                      [(sentence.start, sentence.end)]):
+            spans = [(s, min(e, sentence.end)) for s, e in spans]
+            assert judge.judge_spans(spans) == full.judge_spans(spans), (sentence, spans)
+    assert 0 < plain < len(analysis.sentences)  # both ways were taken
+
+
 def test_a_model_finding_in_a_heading_does_not_count(checker):
     text = "Pain-Free After One Visit\n\nOur clinic opened in 2019 and has six treatment rooms."
     heading = [f for f in checker.check_text(text).findings

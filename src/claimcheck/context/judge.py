@@ -176,12 +176,25 @@ class ContextJudge:
     def judge_spans(self, spans: list[tuple[int, int]]) -> Judgement:
         """The most cautious context of the pieces of a model's evidence: one warned against,
         reported or denied piece makes the whole claim not counted."""
+        index = self._sentence_of.get(spans[0][0])
+        if index is not None and self._plain(index) \
+                and all(self._sentence_of.get(s) == index for s, _ in spans):
+            return self.judge(*spans[0], cues_inside=True)  # every piece would say the same
         judgements = [self.judge(s, e, cues_inside=True) for s, e in dict.fromkeys(spans)]
         # a denial must cover the claim itself (the first span): "what doctors at home are not
         # allowed to" negates one word of evidence, not the claim it supports
         main = judgements[0]
         others = [j for j in judgements[1:] if j.context is not Context.NEGATED]
         return min([main, *others], key=lambda j: _CAUTION.get(j.context, len(_CAUTION)))
+
+    def _plain(self, index: int) -> bool:
+        """Does nothing in sentence ``index`` bear on the context of its words: no cue, no
+        short quotation, not a question that stays open, no parse to read? Then every match
+        in it is judged by the sentence's kind alone (asserted, a heading, a reference)."""
+        sentence = self.a.sentences[index]
+        return (not self._cues.get(index) and not self._parsed
+                and (sentence.kind != "question" or index in self._rhetorical)
+                and not self._quotations(sentence.start, sentence.end))
 
     def _judge(self, start: int, end: int, cues_inside: bool = False) -> Judgement:
         index = self._sentence_of.get(start)
