@@ -106,19 +106,18 @@ class ClaimModel:
         flat, sizes, positions = self._term_ids(terms, ranges)
         probs, scored = self._score(flat, sizes)
         red, n = self.red_classes, len(self.classes)
-        above = (probs[:, :n] >= self.thresholds[:n]).tolist()
-        gate = (probs[:, n] >= self.thresholds[n]).tolist()
+        chosen = probs[:, :n] >= self.thresholds[:n]  # good signs as they are; claims behind
+        gate = probs[:, n] >= self.thresholds[n]      # the gate ("makes any claim")
+        chosen[:, :red] &= gate[:, None]
         # with the gate open and no class at its threshold: the likeliest class, if it is close
         best = numpy.argmax(probs[:, :red] / self.thresholds[:red], axis=1)
-        close = (probs[numpy.arange(len(ranges)), best]
-                 >= FALLBACK * self.thresholds[best]).tolist()
-        pairs: list[tuple[int, int]] = []  # (sentence, class) in report order
-        for k, row in enumerate(above):
-            signs = [c for c in range(red, n) if row[c]]
-            kinds = [c for c in range(red) if row[c]] if gate[k] else []
-            if gate[k] and not kinds and close[k]:
-                kinds = [int(best[k])]
-            pairs.extend((k, c) for c in kinds + signs)
+        rows = numpy.arange(len(ranges))
+        fallback = gate & ~chosen[:, :red].any(axis=1) & (
+            probs[rows, best] >= FALLBACK * self.thresholds[best])
+        chosen[rows[fallback], best[fallback]] = True
+        # (sentence, class) in report order: sentence by sentence, its claims then its good
+        # signs, each in class order (claims come first among the classes)
+        pairs = [(k, c) for k, c in numpy.argwhere(chosen).tolist()]
         out: list[list[Prediction]] = [[] for _ in ranges]
         words, chances = self.words, probs.tolist()
         for (k, c), ranked in zip(pairs, self._strongest(pairs, scored, 4 * top, top),
