@@ -80,7 +80,7 @@ def test_version_and_short_help():
                               str(SAMPLES / "careful-article.txt")).stdout)["tool"]
     assert f"rules {tool['rules_version']}, model {tool['model_version']}" in \
         version.stdout.decode()
-    for args in (("-h",), ("--help",), ("check", "-h"), ("check", "--help"),
+    for args in (("-h",), ("--help",), ("check", "-h"), ("check", "--help"), ("rules", "-h"),
                  ("rules", "list", "-h")):
         result = run_cli(*args)
         assert result.returncode == 0 and b"Usage:" in result.stdout, args

@@ -130,17 +130,24 @@ def _show_help(ctx: typer.Context, value: bool) -> None:
         raise typer.Exit(EXIT_OK)
 
 
+#: a command group's own -h/--help, in place of typer's: typer 0.29 gives its help flag no
+#: value when a command follows ("claimcheck check -h"), and to coerce that None it imports
+#: pydantic (0.1 s of a 0.3 s answer); a plain False needs nothing
+GroupHelpOpt = Annotated[bool, typer.Option(
+    "--help", "-h", help="Show this message and exit.", is_eager=True, callback=_show_help)]
+
+
+@rules_app.callback()
+def _rules_options(_help: GroupHelpOpt = False) -> None:
+    """List, show and test the rules."""
+
+
 @app.callback()
 def _options(
     version: Annotated[bool, typer.Option(
         "--version", help="Print the version and exit.", is_eager=True,
         callback=_show_version)] = False,
-    # the app's own -h/--help, in place of typer's: typer 0.29 gives its help flag no value
-    # when a command follows ("claimcheck check -h"), and to coerce that None it imports
-    # pydantic (0.1 s of a 0.3 s answer); a plain False needs nothing
-    _help: Annotated[bool, typer.Option(
-        "--help", "-h", help="Show this message and exit.", is_eager=True,
-        callback=_show_help)] = False,
+    _help: GroupHelpOpt = False,
 ) -> None:
     """How far to trust a health clinic's marketing: flags red-flag claims in context and
     explains a 0-100 credibility score."""
