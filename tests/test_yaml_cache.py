@@ -8,6 +8,7 @@ import pytest
 from conftest import USER_RULE
 
 from claimcheck.errors import RuleFileError
+from claimcheck.match import PatternSet, PatternSpec
 from claimcheck.ruleset import load_rules
 
 
@@ -94,3 +95,21 @@ def test_caching_can_be_turned_off(tmp_path, cache, monkeypatch):
     (rules / "mine.yaml").write_text(USER_RULE, encoding="utf-8")
     assert _rules(rules)
     assert not cache.exists()
+
+
+def test_token_patterns_spacy_passed_are_not_checked_again_but_an_edited_one_is(cache,
+                                                                                checker):
+    good = [PatternSpec("HYPE950", tokens=({"LEMMA": "quantum"}, {"LOWER": "healing"}))]
+    first = PatternSet(checker.pipeline, good)
+    assert first._validate and len(list(cache.glob("spacy-patterns-*.json"))) == 1
+    again = PatternSet(checker.pipeline, good)
+    assert not again._validate  # the same patterns under the same spaCy: passed before
+    analysis = checker.pipeline.analyse("Try quantum healing today.")
+    assert ([(m.key, m.pattern) for m in again.find(analysis)]
+            == [(m.key, m.pattern) for m in first.find(analysis)]
+            == [("HYPE950", '[{"LEMMA": "quantum"}, {"LOWER": "healing"}]')])
+    # a value spaCy rejects (our schema lets LENGTH through): a new text, checked again
+    edited = [PatternSpec("HYPE950", tokens=({"LEMMA": "quantum"}, {"LENGTH": "long"}))]
+    with pytest.raises(RuleFileError, match="token pattern does not compile"):
+        PatternSet(checker.pipeline, edited)
+    assert len(list(cache.glob("spacy-patterns-*.json"))) == 1  # a failure is not remembered

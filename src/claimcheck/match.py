@@ -15,7 +15,9 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
+import spacy
 from rapidfuzz import fuzz
 from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_TITLE, LIKE_NUM, LIKE_URL
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -23,6 +25,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 
 from .errors import RuleFileError
 from .nlp import Analysis, Pipeline
+from .ruleset import yamlcache
 
 DEFAULT_SIMILARITY = 90.0
 #: short words that change meaning ("no", "not", "all") must be present exactly in fuzzy matches
@@ -135,10 +138,11 @@ def _rarity_cost(values: frozenset[str]) -> int:
     return sum(50 if (v.lower() in _COMMON or not v.isalnum()) else 1 for v in values)
 
 
-def _compiled(vocab, spec: PatternSpec, match_key: str, pattern: list[dict]) -> Matcher:  # type: ignore[no-untyped-def]
-    """A Matcher holding the token pattern, checked by spaCy as it compiles; a pattern spaCy
-    rejects is a rule-file error naming the rule."""
-    matcher = Matcher(vocab, validate=True)
+def _compiled(vocab, spec: PatternSpec, match_key: str, pattern: list[dict],  # type: ignore[no-untyped-def]
+              validate: bool = True) -> Matcher:
+    """A Matcher holding the token pattern, checked by spaCy as it compiles (unless
+    ``validate`` is off); a pattern spaCy rejects is a rule-file error naming the rule."""
+    matcher = Matcher(vocab, validate=validate)
     try:
         matcher.add(match_key, [pattern], greedy="LONGEST")
     except Exception as exc:  # spaCy raises MatchPatternError / ValueError
@@ -147,6 +151,16 @@ def _compiled(vocab, spec: PatternSpec, match_key: str, pattern: list[dict]) -> 
         raise RuleFileError(spec.file or "patterns", f"token pattern does not compile: "
                             f"{problem}", rule=spec.key, key="patterns.tokens") from None
     return matcher
+
+
+def _patterns_text(specs: Sequence[PatternSpec]) -> str | None:
+    """The token patterns of ``specs`` (and the spaCy that checks them) as one text, or None
+    when JSON cannot spell them."""
+    patterns = [spec.tokens for spec in specs if spec.tokens is not None]
+    try:
+        return json.dumps([spacy.__version__, patterns], sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass(frozen=True)
@@ -159,8 +173,10 @@ class PatternSpec:
     similarity: float | None = None  # None: the default cut-off; 100: exact only
     file: str = ""
 
-    @property
+    @cached_property
     def label(self) -> str:
+        """How a match names the pattern: the phrase, or the token pattern as JSON (spelt out
+        when first needed: most token patterns of a run never match)."""
         if self.phrase is not None:
             return self.phrase
         return json.dumps(list(self.tokens or ()), sort_keys=True, ensure_ascii=False)
@@ -212,13 +228,18 @@ class PatternSet:
         # their regex occurs (within the pattern's length of it, when that is bounded), or on
         # the whole text
         self._unanchored: list[tuple[re.Pattern[str] | None, int | None, Matcher]] = []
-        self._labels: dict[int, tuple[str, str]] = {}
+        self._labels: dict[int, PatternSpec] = {}
         self._fuzzy: list[_Fuzzy] = []
         self._anchors: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        # spaCy's own check of token patterns (after ours, in the rule schema) was a fifth of
+        # building the rule patterns; a set of patterns it passed before, under the same spaCy,
+        # is not checked again (the cache keys it by the patterns' text)
+        checked = _patterns_text(specs)
+        self._validate = checked is None or not yamlcache.passed("spacy-patterns", checked)
         for n, spec in enumerate(specs):
             match_key = f"{spec.key}\x1f{n}"
             match_id = vocab.strings.add(match_key)
-            self._labels[match_id] = (spec.key, spec.label)
+            self._labels[match_id] = spec
             if spec.phrase is not None:
                 doc = pipeline.make_pattern_doc(spec.phrase)
                 self._phrases.add(match_key, [doc])
@@ -235,10 +256,12 @@ class PatternSet:
                    for word, numbers in table.items()}
             for kind, table in self._meets.items()}
         self._need_bits = [sum(1 << r for r in needs) for needs in self._needs]
+        if self._validate and checked is not None:
+            yamlcache.remember("spacy-patterns", checked)
 
     def _add_tokens(self, spec: PatternSpec, match_key: str) -> None:
         pattern = [dict(t) for t in spec.tokens or ()]
-        matcher = _compiled(self._vocab, spec, match_key, pattern)
+        matcher = _compiled(self._vocab, spec, match_key, pattern, self._validate)
         requires = _requirements(pattern)
         if not requires:
             bounded = all(spec.get("OP") in (None, "?") for spec in pattern)
@@ -291,8 +314,8 @@ class PatternSet:
         doc = analysis.doc
         found: list[RawMatch] = []
         for match_id, start, end in self._token_matches(analysis) + list(self._phrases(doc)):
-            key, label = self._labels[match_id]
-            found.append(RawMatch(key, start, end, label, 100.0))
+            spec = self._labels[match_id]
+            found.append(RawMatch(spec.key, start, end, spec.label, 100.0))
         if fuzzy and self._fuzzy:
             covered: dict[str, list[tuple[int, int]]] = defaultdict(list)
             for m in found:

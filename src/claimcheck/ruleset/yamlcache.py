@@ -4,7 +4,9 @@ Parsing the rule and data files is a fifth of building a Checker. What the fast 
 for a text is written as JSON under a name made of the SHA-256 of that text (and of this cache's
 format and PyYAML's version), so an edited file is simply a new key: nothing is ever stale.
 JSON is data, never code; a file that cannot be read back, or data JSON cannot hold exactly,
-is parsed from YAML as before. The folder is ``$CLAIMCHECK_CACHE_DIR``, else
+is parsed from YAML as before. The same folder remembers which texts passed a slow check
+(``passed``/``remember``: spaCy's validation of a rule set's token patterns), keyed the same
+way. The folder is ``$CLAIMCHECK_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/claimcheck``, else ``~/.cache/claimcheck``; ``CLAIMCHECK_NO_CACHE=1`` turns
 it off, and a folder that cannot be written only costs the time.
 """
@@ -37,9 +39,9 @@ def folder() -> Path | None:
     return Path(base) / "claimcheck"
 
 
-def _path(where: Path, text: str) -> Path:
+def _path(where: Path, text: str, kind: str = "yaml") -> Path:
     key = hashlib.sha256(f"{FORMAT}\0{yaml.__version__}\0{text}".encode()).hexdigest()[:32]
-    return where / f"yaml-{key}.json"
+    return where / f"{kind}-{key}.json"
 
 
 def get(text: str) -> Any | None:
@@ -55,24 +57,48 @@ def get(text: str) -> Any | None:
 
 def put(text: str, data: Any) -> None:
     """Keep ``data`` (what the fast loader made of ``text``) when JSON holds it exactly."""
-    where = folder()
-    if where is None:
-        return
     try:
         encoded = json.dumps(data, ensure_ascii=False)
         if json.loads(encoded) != data:  # e.g. a number as a mapping key
             return
+    except (TypeError, ValueError):
+        return  # data JSON cannot hold: parse again next time
+    _write("yaml", text, encoded)
+
+
+def passed(check: str, text: str) -> bool:
+    """Did ``text`` pass the check named ``check`` before (see ``remember``)?"""
+    where = folder()
+    if where is None:
+        return False
+    try:
+        return json.loads(_path(where, text, check).read_text(encoding="utf-8")) is True
+    except (OSError, ValueError):
+        return False
+
+
+def remember(check: str, text: str) -> None:
+    """Note that ``text`` passed the check named ``check``: the key says which text, so a
+    changed text (or a check of a new version, when ``text`` holds it) is checked again."""
+    _write(check, text, "true")
+
+
+def _write(kind: str, text: str, encoded: str) -> None:
+    where = folder()
+    if where is None:
+        return
+    try:
         where.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=where, prefix=".yaml-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=where, prefix=f".{kind}-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write(encoded)
-        os.replace(tmp, _path(where, text))  # whole or not at all, even with runs in parallel
-        _prune(where)
-    except (OSError, TypeError, ValueError):
-        return  # a read-only home or data JSON cannot hold: parse again next time
+        os.replace(tmp, _path(where, text, kind))  # whole or not at all, even in parallel
+        _prune(where, kind)
+    except OSError:
+        return  # a read-only home: the work is done again next time
 
 
-def _prune(where: Path) -> None:
-    files = sorted(where.glob("yaml-*.json"), key=lambda p: p.stat().st_mtime)
+def _prune(where: Path, kind: str) -> None:
+    files = sorted(where.glob(f"{kind}-*.json"), key=lambda p: p.stat().st_mtime)
     for old in files[:-KEEP]:
         old.unlink(missing_ok=True)
