@@ -53,3 +53,30 @@ def test_a_closed_pipe_ends_quietly(batch, fmt):
     assert result.returncode == 141
     assert result.stderr == b""
     assert result.stdout.count(b"\n") == 1
+
+
+# Ctrl-C while the command is still starting (importing typer and our modules can take half
+# a second on a busy machine): a finder makes the import of typer raise KeyboardInterrupt, as
+# a signal landing there does
+_CTRL_C_AT_START = """
+import sys
+
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "typer":
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["claimcheck", "check", "--format", "json", "-"]
+from claimcheck.cli import main
+main()
+"""
+
+
+def test_ctrl_c_during_start_up_is_one_line_and_status_130():
+    result = subprocess.run([sys.executable, "-c", _CTRL_C_AT_START], input=b"Cure.\n",
+                            capture_output=True, cwd=ROOT, timeout=60)
+    assert result.returncode == 130
+    assert result.stderr == b"claimcheck: interrupted\n"
+    assert result.stdout == b""
