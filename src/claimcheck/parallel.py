@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -76,11 +77,17 @@ def check_parallel(checker: Checker, documents: Iterable[Document], jobs: int,
     try:
         yield from _in_order(pool, documents, jobs, keep_text, encode, keep)
     except BaseException:
-        # Ctrl-C or a closed pipe: stop now, without waiting for queued documents
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
+        # Ctrl-C or a closed pipe: stop now, without waiting for queued documents. The workers
+        # are stopped first, by signal (nothing there can wait on the pool's locks); the pool
+        # is then shut down in a thread given a second: Python 3.11's shutdown can deadlock
+        # against the pool's own manager thread (CPython gh-125451), and a run that was told
+        # to stop must not hang on it
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
             process.terminate()
+        closer = threading.Thread(target=pool.shutdown, daemon=True,
+                                  kwargs={"wait": False, "cancel_futures": True})
+        closer.start()
+        closer.join(timeout=1.0)
         raise
     else:
         pool.shutdown()
