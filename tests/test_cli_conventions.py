@@ -116,3 +116,22 @@ def test_rules_list_is_one_line_per_rule_and_matches_its_json():
 def test_the_text_report_of_a_pdf_names_the_page():
     out = run_cli("check", "--fail-under", "0", str(SAMPLES / "brochure.pdf")).stdout.decode()
     assert "page 2, line" in out or "page 1, line" in out
+
+
+def test_the_summary_table_keeps_file_names_as_they_are_and_is_drawn_like_rich_draws_it(
+        tmp_path):
+    pages = {"clinic[final].txt": "Our stem cells are a guaranteed cure. Call today!",
+             "médecine été.txt": "Stem cell treatments are experimental; ask about risks.",
+             "notes.txt": "Our IV drips cure fatigue with no side effects."}
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = run_cli("check", "--summary-only", "--fail-under", "0", str(tmp_path)).stdout.decode()
+    assert "clinic[final].txt" in out  # rich read "[final]" as markup and dropped it
+    lines = out.splitlines()
+    assert lines[0] == "3 documents, ranked by score (lowest first)"
+    table = lines[1:-1]
+    assert table[1].split("┃")[1:-1] == [" rank ", " score ", " grade ", " red flags ",
+                                          " source" + " " * (len(table[3].split("│")[-2]) - 7)]
+    assert len({len(line) for line in table}) == 1  # every row as wide as the box
+    assert table[0].startswith("┏") and table[2].startswith("┡") and table[-1].startswith("└")
+    assert lines[-1].startswith("mean score ")

@@ -14,6 +14,8 @@ import io
 from functools import partial
 from typing import TextIO
 
+from rich.box import HEAVY_HEAD
+from rich.cells import cell_len
 from rich.console import Console
 from rich.padding import Padding
 from rich.table import Table
@@ -236,25 +238,70 @@ def _short(sentence: str, limit: int = 140) -> str:
     return sentence if len(sentence) <= limit else sentence[: limit - 1].rstrip() + "…"
 
 
+#: the summary's columns: heading, and whether the cells are right-aligned
+_SUMMARY_COLUMNS = (("rank", True), ("score", True), ("grade", False), ("red flags", True),
+                    ("source", False))
+
+
 def render_summary(report: Report, console: Console) -> None:
     """The batch table, worst score first; inputs that failed come last."""
-    table = Table(title=f"{len(report.documents)} documents, ranked by score (lowest first)",
-                  title_justify="left")
-    table.add_column("rank", justify="right")
-    table.add_column("score", justify="right")
-    table.add_column("grade")
-    table.add_column("red flags", justify="right")
-    table.add_column("source", overflow="fold")
+    title = f"{len(report.documents)} documents, ranked by score (lowest first)"
+    rows = []
     for n, d in enumerate(ranked(report.documents), 1):
         if d.error is not None:
-            table.add_row(str(n), "-", "error", "-", f"{d.source} ({d.error.message})")
+            rows.append((str(n), "-", "error", "-", f"{d.source} ({d.error.message})"))
         else:
-            table.add_row(str(n), str(d.score), d.grade, str(len(d.counted_findings)), d.source)
-    console.print(table)
+            rows.append((str(n), str(d.score), d.grade, str(len(d.counted_findings)), d.source))
+    if not _plain_table(console, title, rows):
+        table = Table(title=title, title_justify="left")
+        for heading, right in _SUMMARY_COLUMNS:
+            table.add_column(heading, justify="right" if right else "left",
+                             overflow="fold" if heading == "source" else "ellipsis")
+        for row in rows:
+            table.add_row(*map(Text, row))  # as written: "[x]" in a file name is no markup
+        console.print(table)
     if report.mean_score is not None:
         failed = {0: "every input was checked", 1: "1 input could not be checked"}.get(
             report.errors, f"{report.errors} inputs could not be checked")
         console.print(f"mean score {report.mean_score:g}; {failed}")
+
+
+def _plain_table(console: Console, title: str, rows: list[tuple[str, ...]]) -> bool:
+    """Off a terminal and without colour: write the summary table a line at a time, as rich
+    draws it (same box, padding and alignment), and say so. rich lays out a whole table in
+    memory first: 33 MiB for 10,000 rows, so a crawl's summary grew without bound. Cells are
+    written as they are (rich would read "[x]" in a file name as markup). A layout only rich
+    can do (a cell with a line break, a table wider than the console) is left to it."""
+    if console.is_terminal or console.color_system is not None:
+        return False
+    cells = [tuple(heading for heading, _ in _SUMMARY_COLUMNS), *rows]
+    if any(not cell.isprintable() for row in cells for cell in row):
+        return False
+    widths = [max(cell_len(row[k]) for row in cells) for k in range(len(_SUMMARY_COLUMNS))]
+    if sum(widths) + 3 * len(widths) + 1 > console.width:
+        return False
+    console.print(Text(title, justify="left"), width=sum(widths) + 3 * len(widths) + 1)
+    out = console.file
+    box = HEAVY_HEAD
+
+    def rule(left: str, line: str, cross: str, right: str) -> str:
+        return left + cross.join(line * (w + 2) for w in widths) + right + "\n"
+
+    def row(edges: tuple[str, str, str], values: tuple[str, ...]) -> str:
+        parts = []
+        for (_, right), width, value in zip(_SUMMARY_COLUMNS, widths, values, strict=True):
+            pad = " " * (width - cell_len(value))
+            parts.append(f" {pad}{value} " if right else f" {value}{pad} ")
+        return edges[0] + edges[1].join(parts) + edges[2] + "\n"
+
+    out.write(rule(box.top_left, box.top, box.top_divider, box.top_right))
+    out.write(row((box.head_left, box.head_vertical, box.head_right), cells[0]))
+    out.write(rule(box.head_row_left, box.head_row_horizontal, box.head_row_cross,
+                   box.head_row_right))
+    for values in rows:
+        out.write(row((box.mid_left, box.mid_vertical, box.mid_right), values))
+    out.write(rule(box.bottom_left, box.bottom, box.bottom_divider, box.bottom_right))
+    return True
 
 
 class TextRenderer:
