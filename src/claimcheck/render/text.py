@@ -278,9 +278,10 @@ def _plain_table(console: Console, title: str, rows: list[tuple[str, ...]]) -> b
     if any(not cell.isprintable() for row in cells for cell in row):
         return False
     widths = [max(cell_len(row[k]) for row in cells) for k in range(len(_SUMMARY_COLUMNS))]
-    if sum(widths) + 3 * len(widths) + 1 > console.width:
+    width = sum(widths) + 3 * len(widths) + 1  # each cell padded by a space, and the rules
+    if width > console.width:
         return False
-    console.print(Text(title, justify="left"), width=sum(widths) + 3 * len(widths) + 1)
+    console.print(Text(title, justify="left"), width=width)
     out = console.file
     box = HEAVY_HEAD
 

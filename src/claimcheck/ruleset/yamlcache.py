@@ -46,17 +46,13 @@ def _path(where: Path, text: str, kind: str = "yaml") -> Path:
 
 def get(text: str) -> Any | None:
     """The data parsed before from this exact text, or None."""
-    where = folder()
-    if where is None:
-        return None
-    try:
-        return json.loads(_path(where, text).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    return _read("yaml", text)
 
 
 def put(text: str, data: Any) -> None:
     """Keep ``data`` (what the fast loader made of ``text``) when JSON holds it exactly."""
+    if folder() is None:
+        return
     try:
         encoded = json.dumps(data, ensure_ascii=False)
         if json.loads(encoded) != data:  # e.g. a number as a mapping key
@@ -68,13 +64,17 @@ def put(text: str, data: Any) -> None:
 
 def passed(check: str, text: str) -> bool:
     """Did ``text`` pass the check named ``check`` before (see ``remember``)?"""
+    return _read(check, text) is True
+
+
+def _read(kind: str, text: str) -> Any | None:
     where = folder()
     if where is None:
-        return False
+        return None
     try:
-        return json.loads(_path(where, text, check).read_text(encoding="utf-8")) is True
+        return json.loads(_path(where, text, kind).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
 
 
 def remember(check: str, text: str) -> None:
