@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SAMPLES
@@ -24,25 +25,56 @@ def batch(tmp_path_factory):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_ctrl_c_stops_fast_with_every_written_line_whole(batch, jobs):
+    # -X faulthandler: a child that does not stop is made to print its stack (SIGABRT), so a
+    # failure says where it hung; both pipes are drained as it runs, so a child writing much
+    # to stderr cannot block on a full pipe
     proc = subprocess.Popen(
-        [sys.executable, "-m", "claimcheck", "check", "-f", "jsonl", "--jobs", jobs, str(batch)],
+        [sys.executable, "-X", "faulthandler", "-m", "claimcheck", "check", "-f", "jsonl",
+         "--jobs", jobs, str(batch)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
-    chunks: list[bytes] = []
-    reader = threading.Thread(target=lambda: chunks.append(proc.stdout.read()))
-    reader.start()
+    out_chunks: list[bytes] = []
+    err_chunks: list[bytes] = []
+    readers = [threading.Thread(target=lambda: out_chunks.append(proc.stdout.read())),
+               threading.Thread(target=lambda: err_chunks.append(proc.stderr.read()))]
+    for reader in readers:
+        reader.start()
     time.sleep(3)  # start-up takes about 1 s; the whole batch takes several more
     proc.send_signal(signal.SIGINT)
     sent = time.monotonic()
-    proc.wait(timeout=20)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running 20 s after Ctrl-C\n{_stack_of(proc, readers, err_chunks)}")
     stopped = time.monotonic() - sent
-    reader.join()
-    out = b"".join(chunks)
+    for reader in readers:
+        reader.join()
+    out = b"".join(out_chunks)
     assert proc.returncode == 130
     assert stopped < 5  # asserted loosely: this machine is shared; measured ~0.1 s
     assert out == b"" or out.endswith(b"\n")
     for line in out.decode().splitlines():
         json.loads(line)
-    assert b"Traceback" not in proc.stderr.read()
+    assert b"Traceback" not in b"".join(err_chunks)
+
+
+def _stack_of(proc: subprocess.Popen, readers: list[threading.Thread],
+              err_chunks: list[bytes]) -> str:
+    """What a hung child was doing: its signal masks and state, then faulthandler's stack."""
+    try:
+        status = Path(f"/proc/{proc.pid}/status").read_text()
+        state = "\n".join(line for line in status.splitlines()
+                          if line.startswith(("State", "Threads", "SigBlk", "SigIgn", "SigCgt")))
+    except OSError:
+        state = "(no /proc status)"
+    proc.send_signal(signal.SIGABRT)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    for reader in readers:
+        reader.join(timeout=10)
+    return f"{state}\n{b''.join(err_chunks).decode(errors='replace')[-8000:]}"
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "text"])
