@@ -92,3 +92,26 @@ def test_a_long_run_forgets_each_pages_new_words_and_reports_the_same(monkeypatc
         strings.append(len(zoned.pipeline.nlp.vocab.strings))
     assert strings[-1] == strings[5]  # the new words of later pages are gone again
     assert len(keeping.pipeline.nlp.vocab.strings) > strings[-1] + 100
+
+
+def test_a_long_run_keeps_spacys_tables_small_and_reports_the_same(monkeypatch):
+    """A word dropped at a zone's end leaves a dead cell in spaCy's hash tables (strings and
+    lexemes), and a table doubles when 60% of its cells are used, live or dead: a crawl of new
+    words grew both without end. The Checker rebuilds them from the words kept for good, and
+    its reports do not change."""
+    import claimcheck.nlp.tables as tables
+    from claimcheck.checker import Checker
+
+    monkeypatch.setattr(tables, "LEXEME_ADDS", 2_000)  # a real run waits for 250,000
+    monkeypatch.setattr(tables, "CELLS_PER_STRING", 4)
+    pages = [" ".join(f"zq{n}x{k}" for k in range(300)) + ". Our stem cells cure arthritis, "
+             f"it's guaranteed. Call Dr. Vell{n} today!" for n in range(80)]
+    keeping, zoned = Checker(), Checker()
+    zoned.pipeline.warm_words = 0
+    vocab = zoned.pipeline.nlp.vocab
+    start = vocab.strings._map.capacity
+    for page in pages:
+        assert zoned.check_text(page) == keeping.check_text(page)
+    assert vocab.strings._map.capacity <= start
+    assert len(vocab) < len(keeping.pipeline.nlp.vocab) / 2  # lexemes indexed since a rebuild
+    assert zoned.pipeline._tables.rebuilds >= 5

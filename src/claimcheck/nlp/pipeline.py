@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 
 import numpy
 import spacy
@@ -21,6 +22,7 @@ from ..errors import UsageError
 from .analysis import Analysis, Assertion, Sentence
 from .lemmas import Lemmatizer
 from .segment import BULLETS, bounded, clauses, line_starts, segment, sentence_kind
+from .tables import TableKeeper
 
 #: the strings of token hashes remembered (at most this many, then forgotten at once)
 STRING_CACHE = 20_000
@@ -75,6 +77,7 @@ class Pipeline:
         self.trained = model is not None and self.model_name == model
         self._lemmas = Lemmatizer(nlp.vocab.strings)
         self._strings: dict[int, str] = {}
+        self._tables = TableKeeper(nlp.vocab)
         self.words_seen = 0  # words analysed so far (see ``zone``)
         self.warm_words = WARM_WORDS
 
@@ -87,7 +90,13 @@ class Pipeline:
         an Analysis's ``doc``) may be used after it."""
         if self.words_seen < self.warm_words:
             return contextlib.nullcontext()
-        return self.nlp.memory_zone()
+        return self._zone()
+
+    @contextlib.contextmanager
+    def _zone(self) -> Iterator[None]:
+        with self.nlp.memory_zone():
+            yield
+        self._tables.after_zone()  # the words the zone dropped must not keep table cells
 
     def make_pattern_doc(self, phrase: str) -> Doc:
         """Tokenize and lemmatize a rule phrase the way checked text is."""
