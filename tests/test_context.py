@@ -106,6 +106,9 @@ PAIRS = [
      "In the placebo group, 70% of patients reported improvement after one injection."),
     ("conditional", "Over 60% report a clear improvement within a month.",
      "In the control group, over 60% report a clear improvement within a month."),
+    # a figure's people saying something is the writer's figure, not a quotation attributed
+    ("quoted", "92% maintained their improvement a year later, while 8% said the effect had faded.",
+     '"92% maintained their improvement a year later," the clinic claims.'),
     # an FAQ's question answered yes is the writer's claim; one left open is a question
     ("question", "Is stem cell therapy completely safe? Yes.",
      "Is stem cell therapy completely safe? Ask the clinic for its data."),
