@@ -109,6 +109,10 @@ PAIRS = [
     # a figure's people saying something is the writer's figure, not a quotation attributed
     ("quoted", "92% maintained their improvement a year later, while 8% said the effect had faded.",
      '"92% maintained their improvement a year later," the clinic claims.'),
+    # "..., explains that" says what follows: the words before it are the speaker
+    ("quoted", "Our founder, who has cured thousands of patients with arthritis, explains "
+     "that every case is different.",
+     '"We have cured thousands of patients with arthritis," the founder explains.'),
     # an FAQ's question answered yes is the writer's claim; one left open is a question
     ("question", "Is stem cell therapy completely safe? Yes.",
      "Is stem cell therapy completely safe? Ask the clinic for its data."),
