@@ -32,6 +32,9 @@ PAIRS = [
      "Snake oil sellers offer a guaranteed cure for arthritis."),
     ("warning", "Unlike the quacks down the road, our clinic offers a guaranteed cure.",
      "Only quacks down the road offer a guaranteed cure."),
+    # what something is vulnerable to is a mechanism; vulnerable people are a warning's
+    ("warning", "Our ozone drips leave viruses vulnerable to attack and wipe them out of the body.",
+     "Ozone drips, sold to the vulnerable, wipe viruses out of the body."),
     # denying the criticism is no warning
     ("warning", "Our therapy is not quackery, it is a guaranteed cure for arthritis.",
      "Their therapy is quackery, sold as a guaranteed cure for arthritis."),
