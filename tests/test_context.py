@@ -33,8 +33,8 @@ PAIRS = [
     ("warning", "Unlike the quacks down the road, our clinic offers a guaranteed cure.",
      "Only quacks down the road offer a guaranteed cure."),
     # what something is vulnerable to is a mechanism; vulnerable people are a warning's
-    ("warning", "Our ozone drips leave viruses vulnerable to attack and wipe them out of the body.",
-     "Ozone drips, sold to the vulnerable, wipe viruses out of the body."),
+    ("warning", "Joints vulnerable to wear get stem cells that turn into new cartilage cells.",
+     "Stem cells, sold to the vulnerable, turn into new cartilage cells."),
     # denying the criticism is no warning
     ("warning", "Our therapy is not quackery, it is a guaranteed cure for arthritis.",
      "Their therapy is quackery, sold as a guaranteed cure for arthritis."),
