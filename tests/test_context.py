@@ -116,6 +116,9 @@ PAIRS = [
     ("quoted", "Our founder, who has cured thousands of patients with arthritis, explains "
      "that every case is different.",
      '"We have cured thousands of patients with arthritis," the founder explains.'),
+    # what an inquiry found is reported; what a review found is the writer's evidence
+    ("quoted", "The clinic offered a guaranteed cure for arthritis, a 2019 review found.",
+     "The clinic offered a guaranteed cure for arthritis, the tribunal found."),
     # an FAQ's question answered yes is the writer's claim; one left open is a question
     ("question", "Is stem cell therapy completely safe? Yes.",
      "Is stem cell therapy completely safe? Ask the clinic for its data."),
