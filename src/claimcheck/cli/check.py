@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from ..errors import ClaimcheckError, UsageError
+from ..heap import fix_mmap_threshold
 from ..ingest import INPUT_FORMATS, InputOptions
 from ..output import broken_pipe, interrupted
 from ..render import format_for
@@ -173,6 +174,7 @@ def _start_up() -> Iterator[None]:
     """Import spaCy and build the Checker without the cyclic garbage collector, then set what
     was built aside for good (``gc.freeze``): it lives as long as the run, and the collector
     would otherwise scan it again and again (~0.1 s of a short run, ~5% of a batch)."""
+    fix_mmap_threshold()  # a long batch's heap would fragment (see heap.py)
     was_enabled = gc.isenabled()
     gc.disable()
     try:

@@ -55,9 +55,11 @@ def serve(
     verbose: VerboseOpt = False,
 ) -> None:
     """Start a local web page for patients (and a JSON API): paste a page or its address."""
+    from ..heap import fix_mmap_threshold
     from ..serve import Limits, run
 
     _state["verbose"] = verbose
+    fix_mmap_threshold()  # a server runs for days: its heap must not fragment (see heap.py)
     try:
         run(host, port, Limits(max_bytes, float(timeout), max_inflight, allow_private),
             rules=_ruleset(rules, disable, severity), detector=detector, model=model)
