@@ -383,9 +383,9 @@ def test_streamed_json_is_the_same_bytes_as_the_whole_report(checker, texts):
                                                          ensure_ascii=False, indent=2) + "\n"
 
 
-def streamed(fmt: str, checker, docs) -> str:  # type: ignore[no-untyped-def]
+def streamed(fmt: str, checker, docs, whole: bool = False) -> str:  # type: ignore[no-untyped-def]
     """``docs`` written in ``fmt`` as a run writes them: each as it comes, then the end of run
-    from the slim copies kept."""
+    from the slim copies kept (``whole``: from the whole reports, as a reference)."""
     from claimcheck.render import RenderContext, make_renderer
 
     out, run = io.StringIO(), checker.report([])
@@ -393,7 +393,7 @@ def streamed(fmt: str, checker, docs) -> str:  # type: ignore[no-untyped-def]
                                                      run.model_version))
     for doc in docs:
         renderer.document(doc)
-    renderer.finish(checker.report([d.slim(renderer.keeps) for d in docs]))
+    renderer.finish(checker.report(docs if whole else [d.slim(renderer.keeps) for d in docs]))
     return out.getvalue()
 
 
@@ -466,3 +466,23 @@ def test_kept_reports_still_give_every_summary_row_and_exit_code(checker):
                 assert slim.fails(55, fail_on) == doc.fails(55, fail_on)
             assert (slim.score, slim.grade, slim.error) == (doc.score, doc.grade, doc.error)
         assert doc.slim("all") is doc
+
+
+def test_a_long_batch_keeps_one_shared_report_per_score_for_the_summary_line(checker):
+    """For json, jsonl, csv, line and github the end of run reads only counts (documents,
+    errors, mean score) and the exit code, so what a batch keeps of a checked page is a
+    reference to one report per score, grade and worst severity, not a report per page; a page
+    that could not be checked keeps its own, error and source included."""
+    from claimcheck.types import DocumentReport, ErrorInfo
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt"))]
+    docs = [checker.check_text(t, f"site{n}/page{k}.txt") for n in range(20)
+            for k, t in enumerate(texts)]
+    failed = DocumentReport.failed("gone.html", ErrorInfo("unreachable", "no answer"))
+    kept = [d.slim("none") for d in [*docs, failed]]
+    assert len({id(k) for k in kept[:-1]}) <= len(texts)
+    assert kept[-1].source == "gone.html" and kept[-1].error == failed.error
+    assert checker.report(kept).summary_dict() == checker.report([*docs, failed]).summary_dict()
+    for fmt in ("json", "jsonl", "csv"):
+        assert streamed(fmt, checker, docs) == streamed(fmt, checker, docs, whole=True)
+

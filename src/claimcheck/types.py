@@ -337,7 +337,9 @@ class DocumentReport:
         what a ranked summary row shows (score, grade, verdict, words, fields, and how many
         findings, signs and missing items of each severity, as shared blank stand-ins); or
         ``none``: what the summary line and the exit code read (score, error and the most
-        severe counted finding)."""
+        severe counted finding; without the source, so that the reports of a batch that
+        share a score, a grade and a worst severity are one object: a crawl keeps a reference
+        per page, not a report)."""
         if keep == "all":
             return self
         if keep == "findings":
@@ -351,8 +353,14 @@ class DocumentReport:
                 stats=self.stats, error=self.error, fields=self.fields)
         worst = max(self.counted_findings, key=lambda f: f.severity.rank, default=None)
         light = () if worst is None else (_stand_in(worst, (worst.severity, True)),)
-        return DocumentReport(self.source, self.score, self.grade, "", light,
-                              error=self.error)
+        if self.error is not None:
+            return DocumentReport(self.source, self.score, self.grade, "", light,
+                                  error=self.error)
+        key = ("none", self.score, self.grade, worst and worst.severity)
+        found = _STAND_INS.get(key)
+        if found is None:
+            found = _STAND_INS[key] = DocumentReport("", self.score, self.grade, "", light)
+        return found
 
     @classmethod
     def failed(cls, source: str, error: ErrorInfo, notes: tuple[str, ...] = (),
