@@ -429,8 +429,9 @@ class Report:
         }
 
 
-#: blank findings, signs and missing items standing in for real ones in kept reports (see
-#: ``DocumentReport.slim``): one shared object per kind, so a batch keeps only references
+#: blank findings, signs and missing items standing in for real ones in kept reports, and
+#: the "none" reports themselves (see ``DocumentReport.slim``): one shared object per kind, so
+#: a batch keeps only references
 _STAND_INS: dict[object, Any] = {}
 
 
