@@ -116,11 +116,10 @@ def maxrss_mib(who: int = resource.RUSAGE_SELF) -> float:
     """Peak RSS in MiB. Of this process on Linux, VmHWM: ru_maxrss keeps the peak of the
     process it was forked from, before exec (the memory child of a full run showed the bench's
     own 266 MiB, not its 153)."""
-    status = Path("/proc/self/status")
-    if who == resource.RUSAGE_SELF and status.exists():
-        for line in status.read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+    if who == resource.RUSAGE_SELF and Path("/proc/self/status").exists():
+        import serve_load
+
+        return serve_load.memory(os.getpid())["VmHWM"] / 1024
     rss = resource.getrusage(who).ru_maxrss
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024  # bytes vs KiB
 
