@@ -29,3 +29,27 @@ def test_optional_tokens_and_word_sets_around_the_anchor_still_match(checker):
     assert _found(checker, specs, text) == [
         ("PROMISE", "totally guarantee, results"), ("PROMISE", "guarantee cure"),
         ("PROMISE", "Fully guaranteed results")]
+
+
+def test_a_pattern_several_keys_share_matches_for_each_as_if_alone(checker):
+    """A phrase or token pattern held by several rules (rule packs that overlap) runs once,
+    and every rule still gets its own exact and misspelt matches, the ones it gets alone."""
+    phrase = "guaranteed cure"
+    tokens = ({"LEMMA": "reverse"}, {"LOWER": "aging"})
+    text = "A guaranteed cure. A guarenteed cure. We reverse aging. A cure that is guaranteed."
+    alone = {key: _found(checker, [PatternSpec(key, phrase=phrase),
+                                   PatternSpec(key, tokens=tokens)], text)
+             for key in ("CURE001", "CURE101")}
+    together = _found(checker, [PatternSpec("CURE001", phrase=phrase),
+                                PatternSpec("CURE101", phrase=phrase),
+                                PatternSpec("CURE001", tokens=tokens),
+                                PatternSpec("CURE101", tokens=tokens)], text)
+    assert [hit for hit in together if hit[0] == "CURE001"] == alone["CURE001"]
+    assert [hit for hit in together if hit[0] == "CURE101"] == alone["CURE101"]
+    assert alone["CURE001"] == [("CURE001", "guaranteed cure"), ("CURE001", "guarenteed cure"),
+                                ("CURE001", "reverse aging")]
+    # a different cut-off is a different pattern: exact only finds no misspelling
+    strict = _found(checker, [PatternSpec("CURE001", phrase=phrase),
+                              PatternSpec("CURE101", phrase=phrase, similarity=100)], text)
+    assert strict.count(("CURE101", "guarenteed cure")) == 0
+    assert strict.count(("CURE001", "guarenteed cure")) == 1

@@ -195,7 +195,7 @@ class RawMatch:
 
 @dataclass(frozen=True)
 class _Fuzzy:
-    spec: PatternSpec
+    match_id: int  # whose specs take its matches (see PatternSet._labels)
     lemmas: tuple[str, ...]
     lowers: tuple[str, ...]
     exact_words: frozenset[str]
@@ -228,7 +228,11 @@ class PatternSet:
         # their regex occurs (within the pattern's length of it, when that is bounded), or on
         # the whole text
         self._unanchored: list[tuple[re.Pattern[str] | None, int | None, Matcher]] = []
-        self._labels: dict[int, PatternSpec] = {}
+        # a pattern that several specs hold (ten rule packs sharing a phrase) is compiled and
+        # run once, under its first spec's id; each match is then handed to all of them, as
+        # (their place in ``specs``, spec), so ties resolve as if each had run on its own
+        self._labels: dict[int, list[tuple[int, PatternSpec]]] = {}
+        self._same: dict[tuple, int] = {}  # what a pattern matches -> its first match id
         self._fuzzy: list[_Fuzzy] = []
         self._anchors: dict[str, list[tuple[int, int]]] = defaultdict(list)
         # spaCy's own check of token patterns (after ours, in the rule schema) was a fifth of
@@ -238,12 +242,26 @@ class PatternSet:
         self._validate = checked is None or not yamlcache.passed("spacy-patterns", checked)
         for n, spec in enumerate(specs):
             match_key = f"{spec.key}\x1f{n}"
-            match_id = vocab.strings.add(match_key)
-            self._labels[match_id] = spec
             if spec.phrase is not None:
                 doc = pipeline.make_pattern_doc(spec.phrase)
+                lemmas, lowers = [t.lemma_ for t in doc], [t.lower_ for t in doc]
+                # the PhraseMatcher reads lemmas; fuzzy matching lemmas, lowercase and cut-off
+                same: tuple | None = ("phrase", tuple(lemmas), tuple(lowers),
+                                      spec.similarity)
+            else:
+                text = _patterns_text([spec])
+                same = None if text is None else ("tokens", text)
+            first = self._same.get(same) if same is not None else None
+            if first is not None:
+                self._labels[first].append((n, spec))
+                continue
+            match_id = vocab.strings.add(match_key)
+            if same is not None:
+                self._same[same] = match_id
+            self._labels[match_id] = [(n, spec)]
+            if spec.phrase is not None:
                 self._phrases.add(match_key, [doc])
-                self._add_fuzzy(spec, [t.lemma_ for t in doc], [t.lower_ for t in doc])
+                self._add_fuzzy(spec, match_id, lemmas, lowers)
             else:
                 self._add_tokens(spec, match_key)
         # the same as bits of one int per word and group, and the groups each word anchors:
@@ -288,7 +306,8 @@ class PatternSet:
                 self._meets[kind].setdefault(value, []).append(number)
         return number
 
-    def _add_fuzzy(self, spec: PatternSpec, lemmas: list[str], lowers: list[str]) -> None:
+    def _add_fuzzy(self, spec: PatternSpec, match_id: int, lemmas: list[str],
+                   lowers: list[str]) -> None:
         cutoff = spec.similarity if spec.similarity is not None else DEFAULT_SIMILARITY
         content = [
             i for i, w in enumerate(lemmas)
@@ -302,7 +321,7 @@ class PatternSet:
         # anchor on the telling words: "cell" or "patient" alone would make every sentence
         # of a clinic page a candidate for every phrase that mentions them
         anchors = [i for i in content if lemmas[i] not in _COMMON] or content
-        entry = _Fuzzy(spec, tuple(lemmas), tuple(lowers), exact, max(1, len(anchors) - 1),
+        entry = _Fuzzy(match_id, tuple(lemmas), tuple(lowers), exact, max(1, len(anchors) - 1),
                        cutoff, " ".join(lemmas), " ".join(lowers))
         index = len(self._fuzzy)
         self._fuzzy.append(entry)
@@ -314,8 +333,8 @@ class PatternSet:
         doc = analysis.doc
         found: list[RawMatch] = []
         for match_id, start, end in self._token_matches(analysis) + list(self._phrases(doc)):
-            spec = self._labels[match_id]
-            found.append(RawMatch(spec.key, start, end, spec.label, 100.0))
+            for _, spec in self._labels[match_id]:
+                found.append(RawMatch(spec.key, start, end, spec.label, 100.0))
         if fuzzy and self._fuzzy:
             covered: dict[str, list[tuple[int, int]]] = defaultdict(list)
             for m in found:
@@ -371,12 +390,15 @@ class PatternSet:
         return out
 
     def _find_fuzzy(self, analysis: Analysis) -> Iterable[RawMatch]:
+        """Each sentence's fuzzy matches in the order of the first anchor word each pattern
+        meets, patterns meeting it at once in the order they were given."""
         lemmas, lowers = analysis.lemmas, analysis.lower
         for sentence in analysis.sentences:
             hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for i in range(sentence.start, sentence.end):
                 for entry_index, k in self._anchors.get(lemmas[i], ()):
                     hits[entry_index].append((i, k))
+            found: list[tuple[int, int, RawMatch]] = []
             words: set[str] | None = None  # the sentence's lemmas and lowercase words
             for entry_index, positions in hits.items():
                 entry = self._fuzzy[entry_index]
@@ -391,12 +413,18 @@ class PatternSet:
                         continue
                 best = self._best_window(entry, positions, lemmas, lowers, sentence)
                 if best is not None:
-                    yield best
+                    start, end, score = best
+                    found.extend((positions[0][0], n, RawMatch(spec.key, start, end, spec.label,
+                                                               score))
+                                 for n, spec in self._labels[entry.match_id])
+            found.sort(key=lambda hit: hit[:2])
+            yield from (match for _, _, match in found)
 
     def _best_window(self, entry: _Fuzzy, positions, lemmas, lowers, sentence):  # type: ignore[no-untyped-def]
-        """The best-scoring window of about the phrase's length around the anchor hits."""
+        """The best-scoring window of about the phrase's length around the anchor hits, as
+        (start, end, similarity)."""
         n = len(entry.lemmas)
-        best: RawMatch | None = None
+        best: tuple[int, int, float] | None = None
         seen: set[tuple[int, int]] = set()
         for i, k in positions:
             start = max(sentence.start, i - k)
@@ -405,19 +433,18 @@ class PatternSet:
                 if end - start < 2 or (start, end) in seen:
                     continue
                 seen.add((start, end))
-                cutoff = best.similarity if best is not None else entry.cutoff
+                cutoff = best[2] if best is not None else entry.cutoff
                 score = max(
                     fuzz.ratio(entry.lemma_text, " ".join(lemmas[start:end]),
                                score_cutoff=cutoff),
                     fuzz.ratio(entry.lower_text, " ".join(lowers[start:end]),
                                score_cutoff=cutoff),
                 )
-                if not score or (best is not None and score <= best.similarity):
+                if not score or (best is not None and score <= best[2]):
                     continue
                 # short words ("no", "not", "100") must be there exactly
                 if entry.exact_words.issubset(set(lemmas[start:end]) | set(lowers[start:end])):
-                    best = RawMatch(entry.spec.key, start, end, entry.spec.label,
-                                    round(score, 1))
+                    best = (start, end, round(score, 1))
         return best
 
 
