@@ -44,6 +44,10 @@ PAIRS = [
      "Can you confirm that the therapy is approved by the FDA?"),
     ("quoted", "Stem cells are a guaranteed cure for autism.",
      "The clinic told her that stem cells were a guaranteed cure for autism."),
+    # a theory named with what it is about is still a theory ("the theory is that ...")
+    ("conditional", "Chelation pulls heavy metals out of the arteries and reverses heart disease.",
+     "The theory behind chelation for the heart is that it pulls heavy metals out of the "
+     "arteries and reverses heart disease."),
     ("conditional", "This treatment has no side effects.",
      "If a clinic says a treatment has no side effects, get a second opinion."),
     # a norm about evidence, not a claim that the treatment meets it; the perfect tense
