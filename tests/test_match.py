@@ -53,3 +53,20 @@ def test_a_pattern_several_keys_share_matches_for_each_as_if_alone(checker):
                               PatternSpec("CURE101", phrase=phrase, similarity=100)], text)
     assert strict.count(("CURE101", "guarenteed cure")) == 0
     assert strict.count(("CURE001", "guarenteed cure")) == 1
+
+
+def test_patterns_spacy_passed_before_are_compiled_when_first_needed_and_match_the_same(checker):
+    """Once spaCy has checked a set of token patterns, a new PatternSet compiles each one
+    only when a sentence needs it (start-up), and finds exactly what the checked set finds."""
+    specs = [PatternSpec("REVERSE", tokens=({"LEMMA": "reverse"}, {"IS_ALPHA": True, "OP": "?"},
+                                            {"LOWER": {"IN": ["aging", "ageing", "arthritis"]}})),
+             PatternSpec("HEAL", tokens=({"LOWER": "heal"}, {"LOWER": "itself"})),
+             PatternSpec("NEVER", tokens=({"LOWER": "zebra"}, {"LOWER": "crossing"}))]
+    text = "We reverse your arthritis. The body can heal itself. Reversing ageing is our aim."
+    analysis = checker.pipeline.analyse(text)
+    first = PatternSet(checker.pipeline, specs)  # checked by spaCy (or cached from before)
+    later = PatternSet(checker.pipeline, specs)  # the cache says these patterns passed
+    assert later._groups == [None, None, None]
+    assert later.find(analysis) == first.find(analysis)
+    assert [g is not None for g in later._groups] == [True, True, False]
+    assert [m.key for m in later.find(analysis)] == ["REVERSE", "HEAL", "REVERSE"]

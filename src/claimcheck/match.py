@@ -214,7 +214,8 @@ class PatternSet:
         self._phrases = PhraseMatcher(vocab, attr="LEMMA")
         # token patterns are grouped by an "anchor": words one of which must be in a sentence
         # for the pattern to match there, so each sentence runs only the patterns it can meet
-        self._groups: list[Matcher] = []
+        self._groups: list[Matcher | None] = []  # None: not compiled yet (see _matcher)
+        self._group_patterns: list[tuple[PatternSpec, str, list[dict]]] = []
         # each requirement (kind, words) once, with the words that meet it: a sentence's met
         # requirements are found from its words, and a group runs where all of its are met
         self._requirement_ids: dict[tuple[str, frozenset[str]], int] = {}
@@ -279,15 +280,20 @@ class PatternSet:
 
     def _add_tokens(self, spec: PatternSpec, match_key: str) -> None:
         pattern = [dict(t) for t in spec.tokens or ()]
-        matcher = _compiled(self._vocab, spec, match_key, pattern, self._validate)
         requires = _requirements(pattern)
         if not requires:
+            matcher = _compiled(self._vocab, spec, match_key, pattern, self._validate)
             bounded = all(spec.get("OP") in (None, "?") for spec in pattern)
             self._unanchored.append((_text_prefilter(pattern), len(pattern) if bounded
                                      else None, matcher))
             return
         group = len(self._groups)
-        self._groups.append(matcher)
+        # patterns spaCy has not passed before are compiled (and checked) now, so a bad one
+        # is a rule-file error at start-up; the others when a sentence first needs them: a
+        # short page runs a few of the hundreds, and compiling was a tenth of start-up
+        self._groups.append(_compiled(self._vocab, spec, match_key, pattern)
+                            if self._validate else None)
+        self._group_patterns.append((spec, match_key, pattern))
         self._needs.append(frozenset(self._requirement_id(r) for r in requires))
         kind, values = min(requires, key=lambda r: _rarity_cost(r[1]))
         self._by_anchor[self._requirement_id((kind, values))].append(group)
@@ -380,14 +386,23 @@ class PatternSet:
                 outline = self._outlines[group]
                 if outline is None:  # repeats or negations: the whole sentence
                     span = span if span is not None else doc[s:e]
-                    out.extend((m, a + s, b + s) for m, a, b in self._groups[group](span))
+                    out.extend((m, a + s, b + s) for m, a, b in self._matcher(group)(span))
                     continue
                 if flags is None:
                     flags = doc.to_array(list(_FLAG_IDS)).T.tolist()
                 # every match holds an anchor with the pattern's steps fitting around it
                 for lo, hi in _windows(outline, s, e, strings, flags):
-                    out.extend((m, a + lo, b + lo) for m, a, b in self._groups[group](doc[lo:hi]))
+                    out.extend((m, a + lo, b + lo) for m, a, b in self._matcher(group)(doc[lo:hi]))
         return out
+
+    def _matcher(self, group: int) -> Matcher:
+        """Group ``group``'s Matcher, compiled the first time it is needed."""
+        matcher = self._groups[group]
+        if matcher is None:
+            spec, match_key, pattern = self._group_patterns[group]
+            matcher = self._groups[group] = _compiled(self._vocab, spec, match_key, pattern,
+                                                      validate=False)
+        return matcher
 
     def _find_fuzzy(self, analysis: Analysis) -> Iterable[RawMatch]:
         """Each sentence's fuzzy matches in the order of the first anchor word each pattern
