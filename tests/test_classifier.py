@@ -357,3 +357,21 @@ def test_a_bad_fragment_setting_is_a_clear_error(tmp_path, value):
     config.write_text(f"fragments = 1\nfragment_words = {value}\n")
     with pytest.raises(UsageError, match="fragment_words"):
         TrainConfig.read(config)
+
+
+def test_a_class_that_needs_words_is_found_only_where_one_is():
+    """``needs`` in the class file: pay-to-participate needs something to take part in, so a
+    price alone is no such claim; a malformed list is a clear error naming the class."""
+    from claimcheck.classifier.classes import _classes
+    from claimcheck.errors import RuleFileError
+
+    pay = load_classes()["RF-PAY"]
+    assert {"study", "trial", "registry"} <= pay.needs
+    item = {"id": "RF-PAY", "name": "model.pay", "category": "pay-to-participate",
+            "severity": "high", "summary": "s", "why": "w", "ask": "a",
+            "sources": [{"url": "https://example.org", "title": "t", "quote": "q"}],
+            "examples": {"flag": ["Pay to join our study."], "pass": ["A price."]}}
+    assert _classes([{**item, "needs": ["Study "]}], "f.yaml")["RF-PAY"].needs == {"study"}
+    assert not _classes([item], "f.yaml")["RF-PAY"].needs
+    with pytest.raises(RuleFileError, match="needs"):
+        _classes([{**item, "needs": "study"}], "f.yaml")

@@ -123,6 +123,9 @@ class Rule:
     #: good signs of a qualifying category (hedging, evidence quality, no guarantee): whether
     #: it makes a hedged claim in its sentence honest uncertainty ("results may vary" does not)
     qualifies: bool = True
+    #: classifier classes: words (lemmas or lower-case forms) one of which a sentence must hold
+    #: for the model to find the class in it (empty: any sentence)
+    needs: frozenset[str] = frozenset()
     file: str = ""
     line: int = 0
 

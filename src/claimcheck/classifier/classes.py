@@ -2,8 +2,10 @@
 
 A model finding carries one of these in place of a rule: the taxonomy id (``RF-CURE``, or
 ``GF-RISK`` for a sign of careful writing), a name, a severity (red) or weight (green), a plain
-why and what to ask, public sources, and examples of our own that must and must not count. The
-file is read with the package's one safe YAML loader and checked key by key, like a rule file.
+why and what to ask, public sources, and examples of our own that must and must not count;
+optionally ``needs``, words one of which a sentence must hold for the model to find the class
+there (what pay-to-participate needs is something to take part in). The file is read with
+the package's one safe YAML loader and checked key by key, like a rule file.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from ..types import Kind, Rule, Severity
 
 CLASSES_FILE = "data/classes.yaml"
 _KEYS = {"id", "name", "category", "summary", "why", "ask", "sources", "examples"}
+#: keys a class may leave out
+_OPTIONAL = {"needs"}
 #: taxonomy class -> (category, red or green)
 CLASS_CATEGORY = {cls: (cat, kind) for cat, (_, kind, cls) in CATEGORIES.items()}
 
@@ -57,9 +61,12 @@ def _class(item: Any, file: str) -> Rule:
     # a red flag has a severity; a good sign adds back its weight
     need = _KEYS | ({"severity"} if kind is Kind.RED else {"weight"})
     keys = set(item) - {LINE}
-    if keys != need:
-        key = sorted((keys - need) or (need - keys))[0]
+    if not need <= keys <= need | _OPTIONAL:
+        key = sorted((keys - need - _OPTIONAL) or (need - keys))[0]
         raise fail(key, "unknown key" if key in keys else "missing key")
+    needs = item.get("needs", [])
+    if not isinstance(needs, list) or not all(isinstance(w, str) and w.strip() for w in needs):
+        raise fail("needs", "must be a list of words")
     severity, weight = Severity.LOW, None
     if kind is Kind.RED:
         try:
@@ -77,6 +84,6 @@ def _class(item: Any, file: str) -> Rule:
     return Rule(id=class_id, name=text["name"], category=category, kind=kind,
                 severity=severity, summary=text["summary"], why=text["why"], ask=text["ask"],
                 sources=parse_sources(item["sources"], fail), phrases=(), token_patterns=(),
-                examples_flag=flag, examples_pass=passes, weight=weight, file=file,
-                line=line or 0)
+                examples_flag=flag, examples_pass=passes, weight=weight,
+                needs=frozenset(w.strip().lower() for w in needs), file=file, line=line or 0)
 

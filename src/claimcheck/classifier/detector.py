@@ -34,10 +34,11 @@ class ModelDetector:
         # a list number or a lone word is no claim, whatever its weights
         ranges = [(s.start, s.end) for s in analysis.sentences
                   if _has_words(terms, s.start, s.end)]
-        for predictions in self.model.predict_many(terms, ranges):
+        for (first, last), predictions in zip(ranges, self.model.predict_many(terms, ranges),
+                                              strict=True):
             for p in predictions:
                 rule = self.classes.get(p.label)
-                if rule is None:
+                if rule is None or (rule.needs and not _holds(analysis, first, last, rule.needs)):
                     continue
                 start, end = _span(p)
                 out.append(Candidate(rule, start, end, _pattern(p), similarity=100.0,
@@ -58,6 +59,12 @@ def _has_words(terms: list[str | None], start: int, end: int) -> bool:
             if found >= MIN_WORDS:
                 return True
     return False
+
+
+def _holds(analysis: Analysis, start: int, end: int, words: frozenset[str]) -> bool:
+    """Do tokens [start, end) hold one of ``words`` (as a lemma or lower-case form)?"""
+    return not words.isdisjoint(analysis.lemmas[start:end]) or \
+        not words.isdisjoint(analysis.lower[start:end])
 
 
 def _span(p: Prediction) -> tuple[int, int]:
