@@ -98,6 +98,23 @@ def test_a_long_run_forgets_each_pages_new_words_and_reports_the_same(monkeypatc
     assert len(keeping.pipeline.nlp.vocab.strings) > strings[-1] + 100
 
 
+def test_a_lemma_that_was_also_a_word_of_the_page_is_not_remembered_past_it(monkeypatch):
+    """A page with "magnet" and "magnets" adds the string "magnet" for that page only (the word
+    came first), so the lemma of "magnets" is gone with the page. Remembering it made the next
+    page with "magnets" fail with an internal error once the cache of strings forgot it (after
+    22,509 sentences of our corpus)."""
+    import claimcheck.nlp.pipeline as pipeline_module
+    from claimcheck.checker import Checker
+
+    monkeypatch.setattr(pipeline_module, "STRING_CACHE", 2)
+    keeping, zoned = Checker(detector="rules"), Checker(detector="rules")
+    zoned.pipeline.warm_words = 0
+    pages = ["A magnet, two magnets: our magnets cure arthritis.", "More magnets cure pain.",
+             "Geese and a goose.", "Magnets and geese cure everything."]
+    for page in pages:
+        assert zoned.check_text(page) == keeping.check_text(page)
+
+
 def test_a_long_run_keeps_spacys_tables_small_and_reports_the_same(monkeypatch):
     """A word dropped at a zone's end leaves a dead cell in spaCy's hash tables (strings and
     lexemes), and a table doubles when 60% of its cells are used, live or dead: a crawl of new

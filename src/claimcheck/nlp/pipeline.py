@@ -94,9 +94,15 @@ class Pipeline:
 
     @contextlib.contextmanager
     def _zone(self) -> Iterator[None]:
-        with self.nlp.memory_zone():
-            yield
-        self._tables.after_zone()  # the words the zone dropped must not keep table cells
+        self._lemmas.zone_open = True
+        try:
+            with self.nlp.memory_zone():
+                yield
+        finally:
+            # a lemma whose string the zone dropped must not be remembered (even when the text
+            # failed), and the words it dropped must not keep table cells
+            self._lemmas.zone_closed()
+        self._tables.after_zone()
 
     def make_pattern_doc(self, phrase: str) -> Doc:
         """Tokenize and lemmatize a rule phrase the way checked text is."""
