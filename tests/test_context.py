@@ -48,6 +48,9 @@ PAIRS = [
     ("conditional", "Chelation pulls heavy metals out of the arteries and reverses heart disease.",
      "The theory behind chelation for the heart is that it pulls heavy metals out of the "
      "arteries and reverses heart disease."),
+    # what other businesses set out to sell, told as a participle after a comma
+    ("quoted", "Our IV drips can cure hangovers and flush out toxins.",
+     "Drip bars have opened in every mall, promising to cure hangovers and flush out toxins."),
     ("conditional", "This treatment has no side effects.",
      "If a clinic says a treatment has no side effects, get a second opinion."),
     # a norm about evidence, not a claim that the treatment meets it; the perfect tense
