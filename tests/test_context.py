@@ -49,7 +49,7 @@ PAIRS = [
      "The theory behind chelation for the heart is that it pulls heavy metals out of the "
      "arteries and reverses heart disease."),
     # what other businesses set out to sell, told as a participle after a comma
-    ("quoted", "Our IV drips can cure hangovers and flush out toxins.",
+    ("quoted", "Our new drip bar opened last month, promising to cure hangovers.",
      "Drip bars have opened in every mall, promising to cure hangovers and flush out toxins."),
     ("conditional", "This treatment has no side effects.",
      "If a clinic says a treatment has no side effects, get a second opinion."),

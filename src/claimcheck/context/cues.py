@@ -29,7 +29,7 @@ _CUES_FILE = "data/cues.yaml"
 _FILE_KEYS = {"terminators", "words", "cues"}
 _GROUP_KEYS = {
     "type", "direction", "scope", "window", "patterns", "not_after", "not_before", "refutes",
-    LINE,
+    "not_in_voice", LINE,
 }
 
 
@@ -44,6 +44,9 @@ class CueGroup:
     not_after: frozenset[str]
     not_before: frozenset[str]
     refutes: bool
+    #: the cue does not count once the writer has spoken as "we", "our", "I" earlier in its
+    #: sentence ("Our clinic opened last month, promising ...")
+    not_in_voice: bool = False
 
 
 @dataclass(frozen=True)
@@ -147,4 +150,5 @@ def _group(item: Any, file: str, n: int) -> CueGroup:
         not_after=frozenset(item.get("not_after", [])),
         not_before=frozenset(item.get("not_before", [])),
         refutes=bool(item.get("refutes", False)),
+        not_in_voice=bool(item.get("not_in_voice", False)),
     )

@@ -56,6 +56,8 @@ _OWNER_REACH = 3
 _OBJECT_OPENERS = {"of", "about", "against", "from", "than", "like", "unlike", "to", "for"}
 #: the clinic speaking for itself: a warning does not reach past these words
 _WRITER_VOICE = frozenset({"we", "our", "us", "ours"})  # "we're" is two tokens: "we", "'re"
+#: and in the first person singular
+_OWN_VOICE = _WRITER_VOICE | {"i", "my", "me"}
 #: a lead-in question answered with one of these is asked, not claimed ("A cure? No.")
 _DENIALS = {"no", "not", "never", "nothing", "none", "nope", "hardly", "unfortunately"}
 #: words that answer a question yes when they open the next sentence
@@ -147,6 +149,10 @@ class ContextJudge:
         ``not_before`` words. The look back stops at punctuation and at the words that open
         what a warning is about ("be wary of our rivals: clinics that promise ...")."""
         group, lower = self._group(m), self.a.lower
+        if group.not_in_voice:
+            first = self.a.sentences[self._sentence_of[m.start]].start
+            if not _OWN_VOICE.isdisjoint(lower[first:m.start]):
+                return True
         if group.not_after:
             for t in range(m.start - 1, max(-1, m.start - 1 - _OWNER_REACH), -1):
                 if lower[t] in group.not_after:
