@@ -51,6 +51,9 @@ PAIRS = [
     # what other businesses set out to sell, told as a participle after a comma
     ("quoted", "Our new drip bar opened last month, promising to cure hangovers.",
      "Drip bars have opened in every mall, promising to cure hangovers and flush out toxins."),
+    # a finding reported as evidence against: the trials found that it does not work
+    ("negated", "Studies have shown that stem cells regrow cartilage in the knee.",
+     "Large trials have found that stem cells do not regrow cartilage in the knee."),
     ("conditional", "This treatment has no side effects.",
      "If a clinic says a treatment has no side effects, get a second opinion."),
     # a norm about evidence, not a claim that the treatment meets it; the perfect tense

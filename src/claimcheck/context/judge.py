@@ -50,6 +50,21 @@ _LIST_BREAKS = {",", "and", "or", "&", "/", ";", ":", "no", "without", "zero", "
                 "'", '"', "“", "‘", "”", "’"}  # and quotation marks: "don't accept 'nothing ...'"
 
 
+#: a match that ends a reporting frame ("trials have found that", "studies show that") reports
+#: a finding; when the finding itself denies a result ("... did not raise live births", "...
+#: improved no more than sham"), the frame is evidence against, not a claim of evidence
+_REPORTING = frozenset({"show", "find", "prove", "confirm", "demonstrate", "suggest", "indicate",
+                        "reveal", "conclude", "establish"})
+_RESULT_DENIALS = frozenset({"not", "n't", "n’t", "never", "cannot"})
+#: ... unless the denial is the first half of a claim ("not only", "no longer needed")
+_NOT_DENIALS_AFTER = frozenset({"only", "just", "longer", "merely", "simply"})
+#: "no" denies a result before these ("no more than", "no benefit", "no difference")
+_NO_RESULT = frozenset({"more", "better", "benefit", "effect", "difference", "improvement",
+                        "change", "advantage", "reduction", "evidence", "sign", "signs"})
+#: the finding's own words end at these (a comparison, a relative clause, a new clause)
+_FINDING_ENDS = frozenset({",", "than", "who", "which", "so", "while"})
+_FINDING_REACH = 15
+
 #: how many words before a cue ``not_after`` looks for the writer's own voice
 _OWNER_REACH = 3
 #: words after which the look back stops: what follows is what a warning is about
@@ -222,6 +237,9 @@ class ContextJudge:
                 continue
             if inside or self._covers(group, cue, start, end, sentence):
                 found.setdefault(Context(group.type), self._text(cue.start, cue.end))
+        denial = self._finding_denied(start, end, sentence)
+        if denial:
+            found.setdefault(Context.NEGATED, denial)
         quoted = self._in_quotes(start, end, sentence)
         if quoted:
             found.setdefault(Context.QUOTED, quoted)
@@ -235,6 +253,25 @@ class ContextJudge:
             if kind in found:
                 return Judgement(kind, found[kind])
         return Judgement(Context.ASSERTED, "")
+
+    def _finding_denied(self, start: int, end: int, sentence) -> str:  # type: ignore[no-untyped-def]
+        """If [start, end) ends a reporting frame ("randomised trials found that") and the
+        finding it reports denies a result ("... did not increase live births"), the words
+        that deny it; else ""."""
+        lower = self.a.lower
+        if lower[end - 1] != "that" or _REPORTING.isdisjoint(self.a.lemmas[start:end]):
+            return ""
+        ends = _FINDING_ENDS | self.table.terminators
+        for t in range(end, min(sentence.end, end + _FINDING_REACH)):
+            word = lower[t]
+            if word in ends or self.a.lemmas[t] in ends:
+                return ""
+            after = lower[t + 1] if t + 1 < len(lower) else ""
+            if (word in _RESULT_DENIALS and after not in _NOT_DENIALS_AFTER) \
+                    or (word == "no" and after in _NO_RESULT) \
+                    or (word in ("fail", "fails", "failed") and after == "to"):
+                return self._text(t, t + 1 if word in _RESULT_DENIALS else t + 2)
+        return ""
 
     def _denies(self, cue: RawMatch, start: int, first: int) -> bool:
         """Is a verb's negation aimed straight at a claim that holds its own ("is not free of
