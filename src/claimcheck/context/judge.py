@@ -261,10 +261,9 @@ class ContextJudge:
         lower = self.a.lower
         if lower[end - 1] != "that" or _REPORTING.isdisjoint(self.a.lemmas[start:end]):
             return ""
-        ends = _FINDING_ENDS | self.table.terminators
         for t in range(end, min(sentence.end, end + _FINDING_REACH)):
             word = lower[t]
-            if word in ends or self.a.lemmas[t] in ends:
+            if word in _FINDING_ENDS or self.a.lemmas[t] in self.table.terminators:
                 return ""
             after = lower[t + 1] if t + 1 < len(lower) else ""
             if (word in _RESULT_DENIALS and after not in _NOT_DENIALS_AFTER) \
