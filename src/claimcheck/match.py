@@ -233,7 +233,6 @@ class PatternSet:
         # run once, under its first spec's id; each match is then handed to all of them, as
         # (their place in ``specs``, spec), so ties resolve as if each had run on its own
         self._labels: dict[int, list[tuple[int, PatternSpec]]] = {}
-        self._same: dict[tuple, int] = {}  # what a pattern matches -> its first match id
         self._fuzzy: list[_Fuzzy] = []
         self._anchors: dict[str, list[tuple[int, int]]] = defaultdict(list)
         # spaCy's own check of token patterns (after ours, in the rule schema) was a fifth of
@@ -241,6 +240,7 @@ class PatternSet:
         # is not checked again (the cache keys it by the patterns' text)
         checked = _patterns_text(specs)
         self._validate = checked is None or not yamlcache.passed("spacy-patterns", checked)
+        same_as: dict[tuple, int] = {}  # what a pattern matches -> its first match id
         for n, spec in enumerate(specs):
             match_key = f"{spec.key}\x1f{n}"
             if spec.phrase is not None:
@@ -252,13 +252,13 @@ class PatternSet:
             else:
                 text = _patterns_text([spec])
                 same = None if text is None else ("tokens", text)
-            first = self._same.get(same) if same is not None else None
+            first = same_as.get(same) if same is not None else None
             if first is not None:
                 self._labels[first].append((n, spec))
                 continue
             match_id = vocab.strings.add(match_key)
             if same is not None:
-                self._same[same] = match_id
+                same_as[same] = match_id
             self._labels[match_id] = [(n, spec)]
             if spec.phrase is not None:
                 self._phrases.add(match_key, [doc])
