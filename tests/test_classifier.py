@@ -289,6 +289,35 @@ def test_a_rule_finding_is_not_answered_away(checker):
     assert any(s.rule.startswith("GCONS") for s in report.signals)
 
 
+@pytest.mark.parametrize("careful,selling", [
+    ("Two small trials have found that the injections ease knee pain, though the benefit "
+     "faded by six months.",
+     "Trials have found that the injections ease knee pain for years."),
+    ("Small pilot studies have shown that the infusions ease fatigue, but none had a control "
+     "group.",
+     "Studies have shown that the infusions ease fatigue in almost every patient."),
+])
+def test_an_appeal_to_evidence_its_sentence_qualifies_is_not_vague(checker, careful, selling):
+    """'Trials have found that ...' is a vague appeal to evidence; said of small trials whose
+    benefit faded it is a careful summary, and the rule's finding does not count."""
+    def evidence(text):  # type: ignore[no-untyped-def]
+        return [f for f in checker.check_text(text).findings if f.category == "evidence"]
+    [careful_finding] = evidence(careful)
+    assert careful_finding.context.value == "answered" and not careful_finding.counted
+    assert any(f.counted for f in evidence(selling))
+
+
+@pytest.mark.parametrize("text", [
+    "Studies show that ozone kills viruses, although individual results may differ.",
+    "Numerous studies have proven that PRP heals tendons faster than surgery, even in small "
+    "trials.",
+])
+def test_a_stock_disclaimer_or_a_proof_keeps_the_evidence_claim(checker, text):
+    """'Results may vary' is the disclaimer under a sales claim, and 'proven' is no summary
+    of limited evidence: the claim still counts."""
+    assert any(f.category == "evidence" and f.counted for f in checker.check_text(text).findings)
+
+
 def test_numbers_in_words_are_figures_like_any_other():
     from claimcheck.classifier.features import term
 

@@ -109,13 +109,39 @@ ANSWERS = {
 }
 
 
+#: a rule's appeal to evidence ("studies show that", "has been shown to") is vague by what it
+#: leaves out; a sentence that also says how good or how limited the evidence is ("small
+#: randomised trials have found that ..., but the effect fades") is not: the good signs that
+#: answer a rule finding, found by either detector outside the finding's own words, unless
+#: their rule says ``qualifies: false`` ("results may vary")
+RULE_ANSWERS = {"evidence": frozenset({"hedging", "evidence-quality"})}
+#: words of certainty no caveat answers: "studies have proven that ..." stays a claim
+CERTAIN = ("prove", "confirm", "establish", "conclusive", "definitive", "clearly")
+
+
 def answered(red: list[Placed], green: list[Placed]) -> list[Placed]:
-    """A counted model finding whose own sentence shows a good sign that answers its category
-    does not count. Rule findings are left alone: a rule matched the claim's own words."""
-    signs = {(g.rule.category, g.sentence_start) for g in green if g.candidate.detector == "rules"}
-    return _demoted(red, Context.ANSWERED, lambda p: (
-        p.counted and p.candidate.detector == "model"
-        and any((sign, p.sentence_start) in signs for sign in ANSWERS.get(p.rule.category, ()))))
+    """A counted finding whose own sentence shows a good sign that answers its category does
+    not count. A model finding is answered by a rule's sign (``ANSWERS``); a rule finding,
+    whose rule matched the claim's own words, only in the categories of ``RULE_ANSWERS``, by
+    a sign outside those words."""
+    by_rules = {(g.rule.category, g.sentence_start) for g in green
+                if g.candidate.detector == "rules"}
+
+    def applies(p: Placed) -> bool:
+        if not p.counted:
+            return False
+        if p.candidate.detector == "model":
+            return any((sign, p.sentence_start) in by_rules
+                       for sign in ANSWERS.get(p.rule.category, ()))
+        answers = RULE_ANSWERS.get(p.rule.category)
+        if not answers:
+            return False
+        words = p.sentence[p.start - p.sentence_start:p.end - p.sentence_start].lower()
+        return not any(w in words for w in CERTAIN) and any(
+            g.rule.category in answers and g.rule.qualifies
+            and g.sentence_start == p.sentence_start and (g.end <= p.start or g.start >= p.end)
+            for g in green)
+    return _demoted(red, Context.ANSWERED, applies)
 
 
 def _demoted(red: list[Placed], context: Context,

@@ -42,7 +42,7 @@ class Context(StrEnum):
     HEADING = "heading"
     REFERENCE = "reference"  # an entry of a reference list: a source's title, not a claim
     QUALIFIED = "qualified"  # hedged, and the same sentence says the evidence is limited
-    ANSWERED = "answered"  # a model finding whose own sentence shows the good sign that answers it
+    ANSWERED = "answered"  # its own sentence shows the good sign that answers it
 
     @property
     def counted(self) -> bool:
