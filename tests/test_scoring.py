@@ -117,3 +117,35 @@ def test_the_verdict_names_the_treatment_and_careful_needs_good_signs():
     assert nothing.grade == "A" and nothing.verdict == UNPROVEN_A
     careful = score_document([], [Credit("GRISK001", "r.s", 4.0, 1)])
     assert "careful" in careful.verdict
+
+
+@pytest.mark.parametrize("text,treatment", [
+    ("Our stem-cell clinic: stem cells for knees. Also PRP.", "stem cell treatment"),
+    ("PRP, PRP and more platelet-rich plasma; one stem cell mention.", "PRP injections"),
+    ("Book your NAD+ drip. NAD+ boosts energy.", "NAD+ infusions"),
+    ("Three minutes in the cryo chamber.", "cryotherapy"),
+    ("Systemic symptoms, a stemmed glass, preprandial notes.", None),  # inside other words
+])
+def test_the_page_is_about_the_treatment_it_names_most(text, treatment):
+    from claimcheck.score.topic import page_treatment
+
+    assert page_treatment(text) == treatment
+
+
+def test_the_treatment_words_match_as_the_plain_alternation_would():
+    """The trie regex finds, at each place, the longest word, like the alternation of every
+    word sorted longest first, and nothing inside a longer word."""
+    import re
+
+    from claimcheck.score.topic import _trie
+
+    words = ["stem cell", "stem cells", "stem-cell", "stem", "cell", "iv", "iv drip",
+             "iv drips", "nad", "nad+"]
+    text = ("stem cells, a stem cell, stem-cells, stemming, iv dripsy, IV drips, iv drip! "
+            "nad+ nadir nad").lower()
+    plain = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    found = [m.group(0) for m in re.finditer(rf"(?<!\w)(?:{_trie(words)})(?![\w+])", text)]
+    assert found == [m.group(0) for m in re.finditer(rf"(?<!\w)(?:{plain})(?![\w+])", text)]
+    # "stem-cells": "stem-cell" runs on into a word, "stem" does not; likewise "iv dripsy"
+    assert found == ["stem cells", "stem cell", "stem", "iv", "iv drips", "iv drip", "nad+",
+                     "nad"]
