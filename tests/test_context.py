@@ -182,6 +182,11 @@ PAIRS = [
      "'No downtime' hair-transplant ads rarely mention the swelling and scabbing."),
     ("warning", "Book your free consultation today.",
      "A free consultation with a gut test thrown in is selling hope, not evidence."),
+    # a verdict on a sales technique
+    ("warning", "Join our free lunch seminar on knee pain.",
+     "A free lunch seminar on knee pain is a classic way to recruit older patients."),
+    ("warning", "Every visit starts with a free consultation and a complimentary scan.",
+     "A free consultation with a complimentary scan is often the start of a supplement sale."),
     # a request is not a question
     ("question", "Our doctors were asked to describe their revolutionary stem cell procedures.",
      "Ask the doctors to explain why they call their stem cell procedures revolutionary?"),
