@@ -70,3 +70,17 @@ def test_patterns_spacy_passed_before_are_compiled_when_first_needed_and_match_t
     assert later.find(analysis) == first.find(analysis)
     assert [g is not None for g in later._groups] == [True, True, False]
     assert [m.key for m in later.find(analysis)] == ["REVERSE", "HEAL", "REVERSE"]
+
+
+def test_a_tokens_flags_are_the_ones_spacy_gives_it(checker):
+    """The outlines read each word's flags (alpha, digit, punctuation, title, number, URL) once
+    and remember them: they are what the Doc says of every token, in every text."""
+    from claimcheck.match import _FLAG_IDS, _TokenFlags
+
+    known: dict = {}
+    for text in ("Call 555-0101 today! Visit www.example.com, 3 for 1.",
+                 "Dr. Ann Lee: ten SESSIONS, 20% off; https://x.org/a?b=1 ... twenty"):
+        analysis = checker.pipeline.analyse(text)
+        flags = _TokenFlags(checker.pipeline.nlp.vocab, analysis.texts, known)
+        spacy_says = analysis.doc.to_array(list(_FLAG_IDS)).tolist()
+        assert [list(map(int, flags[i])) for i in range(len(analysis.texts))] == spacy_says

@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from spacy.attrs import IS_ALPHA, IS_DIGIT, IS_PUNCT, IS_TITLE, LIKE_NUM, LIKE_URL
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.vocab import Vocab
 
 from .errors import RuleFileError
 from .nlp import Analysis, Pipeline
@@ -72,6 +73,32 @@ _FLAGS = {"IS_ALPHA": IS_ALPHA, "IS_DIGIT": IS_DIGIT, "IS_PUNCT": IS_PUNCT,
           "IS_TITLE": IS_TITLE, "LIKE_NUM": LIKE_NUM, "LIKE_URL": LIKE_URL}
 _FLAG_IDS = tuple(_FLAGS.values())
 _FLAG_COLUMN = {name: n for n, name in enumerate(_FLAGS)}
+#: the flags of a word remembered by its text: at most this many, then forgotten at once (a
+#: crawl meets new words on every page)
+_WORD_FLAGS_CACHE = 50_000
+
+
+class _TokenFlags:
+    """A text's tokens' flags (``_FLAG_IDS``), token by token: ``flags[i][column]``.
+
+    They belong to the word, not the token (spaCy keeps them on the lexeme), so each word's
+    are read once (``known``: the pattern set's memory of them) and only for the tokens an
+    outline tests: reading all six columns of every token of the Doc was 4% of a check, and
+    it was done twice (rules and context cues)."""
+
+    def __init__(self, vocab: Vocab, texts: list[str],
+                 known: dict[str, tuple[bool, ...]]) -> None:
+        self._vocab, self._texts, self._known = vocab, texts, known
+
+    def __getitem__(self, i: int) -> tuple[bool, ...]:
+        word = self._texts[i]
+        found = self._known.get(word)
+        if found is None:
+            if len(self._known) >= _WORD_FLAGS_CACHE:
+                self._known.clear()
+            lexeme = self._vocab[word]
+            found = self._known[word] = tuple(lexeme.check_flag(f) for f in _FLAG_IDS)
+        return found
 
 
 @dataclass(frozen=True)
@@ -211,6 +238,7 @@ class PatternSet:
     def __init__(self, pipeline: Pipeline, specs: Sequence[PatternSpec]) -> None:
         vocab = pipeline.nlp.vocab
         self._vocab = vocab
+        self._word_flags: dict[str, tuple[bool, ...]] = {}  # see _TokenFlags
         self._phrases = PhraseMatcher(vocab, attr="LEMMA")
         # token patterns are grouped by an "anchor": words one of which must be in a sentence
         # for the pattern to match there, so each sentence runs only the patterns it can meet
@@ -368,7 +396,7 @@ class PatternSet:
         if not self._groups:
             return out
         bits, needs = self._bits, self._need_bits
-        flags: list[list[int]] | None = None  # the Doc's flag columns, when first needed
+        flags = _TokenFlags(self._vocab, analysis.texts, self._word_flags)
         strings = {"lemma": analysis.lemmas, "lower": analysis.lower, "orth": analysis.texts}
         for sentence in analysis.sentences:
             s, e = sentence.start, sentence.end
@@ -388,8 +416,6 @@ class PatternSet:
                     span = span if span is not None else doc[s:e]
                     out.extend((m, a + s, b + s) for m, a, b in self._matcher(group)(span))
                     continue
-                if flags is None:
-                    flags = doc.to_array(list(_FLAG_IDS)).T.tolist()
                 # every match holds an anchor with the pattern's steps fitting around it
                 for lo, hi in _windows(outline, s, e, strings, flags):
                     out.extend((m, a + lo, b + lo) for m, a, b in self._matcher(group)(doc[lo:hi]))
@@ -479,7 +505,7 @@ def _around(prefilter: re.Pattern[str], reach: int,
 
 
 def _windows(outline: _Outline, first: int, last: int, strings: dict[str, list[str]],
-             flags: list[list[int]]) -> list[tuple[int, int]]:
+             flags: _TokenFlags) -> list[tuple[int, int]]:
     """Token ranges within [first, last) that hold every match: around each anchor word, from
     the earliest token the steps before it can reach to the last the steps after it can,
     with ranges that overlap or touch merged (so LONGEST still sees every rival)."""
@@ -499,7 +525,7 @@ def _windows(outline: _Outline, first: int, last: int, strings: dict[str, list[s
 
 
 def _reach(steps: tuple[_Step, ...], cursor: int, step: int, first: int, last: int,
-           strings: dict[str, list[str]], flags: list[list[int]]) -> set[int]:
+           strings: dict[str, list[str]], flags: _TokenFlags) -> set[int]:
     """Where runs of tokens fitting ``steps`` in turn can stop, read from token ``cursor``
     one ``step`` (-1, +1) at a time within [first, last): the next token each would read. An
     optional step may take its token or not."""
@@ -520,11 +546,13 @@ def _merge(ranges: list[tuple[int, int]], lo: int, hi: int) -> None:
         ranges.append((lo, hi))
 
 
-def _ok(step: _Step, i: int, strings: dict[str, list[str]], flags: list[list[int]]) -> bool:
+def _ok(step: _Step, i: int, strings: dict[str, list[str]], flags: _TokenFlags) -> bool:
     for kind, values in step.words:
         if strings[kind][i] not in values:
             return False
-    for column, want in step.flags:
-        if bool(flags[column][i]) is not want:
-            return False
+    if step.flags:
+        row = flags[i]
+        for column, want in step.flags:
+            if row[column] is not want:
+                return False
     return True
