@@ -433,12 +433,17 @@ class PatternSet:
     def _find_fuzzy(self, analysis: Analysis) -> Iterable[RawMatch]:
         """Each sentence's fuzzy matches in the order of the first anchor word each pattern
         meets, patterns meeting it at once in the order they were given."""
-        lemmas, lowers = analysis.lemmas, analysis.lower
+        lemmas, lowers, anchors = analysis.lemmas, analysis.lower, self._anchors
         for sentence in analysis.sentences:
+            # the sentence's anchor words in one set operation; the loop looks up only those
+            present = anchors.keys() & lemmas[sentence.start:sentence.end]
+            if not present:
+                continue
             hits: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for i in range(sentence.start, sentence.end):
-                for entry_index, k in self._anchors.get(lemmas[i], ()):
-                    hits[entry_index].append((i, k))
+                if lemmas[i] in present:
+                    for entry_index, k in anchors[lemmas[i]]:
+                        hits[entry_index].append((i, k))
             found: list[tuple[int, int, RawMatch]] = []
             words: set[str] | None = None  # the sentence's lemmas and lowercase words
             for entry_index, positions in hits.items():
