@@ -177,6 +177,12 @@ PAIRS = [
      "Being sourced from an FDA-registered laboratory doesn't make an exosome product approved."),
     ("negated", "Our exosomes come from an FDA-registered laboratory.",
      "An FDA-registered laboratory means the site is on a list, not that its products work."),
+    ("negated", "Our exosomes come from a cGMP-certified laboratory.",
+     "A product from a cGMP-certified laboratory has not therefore been shown to work."),
+    ("negated", "Our pharmacy is registered with the FDA.",
+     "Pharmacies can be registered with the FDA, but registration is not approval."),
+    ("negated", "Our lab is cGMP-compliant and patients do not show any rejection.",
+     "A lab being cGMP-compliant does not show that its vials help anyone."),
     # a verdict after the claim warns against it
     ("warning", "No downtime: back to work the same afternoon.",
      "'No downtime' hair-transplant ads rarely mention the swelling and scabbing."),
