@@ -183,6 +183,12 @@ PAIRS = [
      "Pharmacies can be registered with the FDA, but registration is not approval."),
     ("negated", "Our lab is cGMP-compliant and patients do not show any rejection.",
      "A lab being cGMP-compliant does not show that its vials help anyone."),
+    # what a business's media showed, told in the past: reported ("the press release
+    # reported"), but not the present a clinic's page uses of itself
+    ("quoted", "The Vista Clinic reports a 92 percent improvement rate in knee pain.",
+     "The press release reported a 92 percent improvement rate in knee pain."),
+    ("quoted", "Our clinic reported a 70% success rate for stage 4 cancer.",
+     "A clinic quoting a 70% success rate for stage 4 cancer rarely says how it counted."),
     # a verdict after the claim warns against it
     ("warning", "No downtime: back to work the same afternoon.",
      "'No downtime' hair-transplant ads rarely mention the swelling and scabbing."),
