@@ -46,39 +46,78 @@ class Placed:
 
 def place(candidates: Iterable[Candidate], analysis: Analysis,
           judge: ContextJudge) -> tuple[list[Placed], list[Placed]]:
-    """Judge candidates in document order; (red flags, good signs), one per claim."""
-    red: list[Placed] = []
-    green: list[Placed] = []
+    """Judge candidates; (red flags, good signs) in document order, one per claim.
+
+    The rules' candidates are placed first, so that a model candidate one of their findings
+    makes redundant (``RuleFound.covers``) is dropped before it is judged.
+    """
+    ordered = list(enumerate(candidates))
     seen: set[tuple[str, int]] = set()
-    for c in candidates:
-        assertion = analysis.assertion_at(c.start)
-        unit = (c.rule.id, assertion.start if c.rule.kind is Kind.RED else assertion.sentence)
-        if unit in seen:
-            continue
-        seen.add(unit)
-        judgement = (judge.judge_spans([(c.start, c.end), *c.spans]) if c.spans
-                     else judge.judge(c.start, c.end))
-        if c.rule.kind is Kind.GREEN and judgement.context is Context.NEGATED:
-            continue  # "we do not disclose the risks" is no disclosure
-        start, end = analysis.starts[c.start], analysis.ends[c.end - 1]
-        line, column = analysis.line_col(start)
-        sentence = analysis.sentences[assertion.sentence]
-        counted = c.rule.kind is Kind.RED and (judgement.context.counted
-                                                or judgement.context in c.rule.counts_in)
-        item = Placed(c, judgement, counted, analysis.text[sentence.char_start:sentence.char_end],
-                      sentence.char_start, start, end, line, column)
-        (red if c.rule.kind is Kind.RED else green).append(item)
-    green = prefer_rule_signs(green)
-    red = answered(qualified(drop_overlaps(prefer_rules(red, analysis)), green), green)
+    placed = [(i, p) for i, c in ordered if c.detector == "rules"
+              if (p := _placed(c, analysis, judge, seen)) is not None]
+    found = RuleFound(placed, analysis)
+    placed += [(i, p) for i, c in ordered if c.detector != "rules"
+               if (p := _placed(c, analysis, judge, seen, found.covers)) is not None]
+    placed.sort(key=lambda item: item[0])
+    red = [p for _, p in placed if p.rule.kind is Kind.RED]
+    green = [p for _, p in placed if p.rule.kind is not Kind.RED]
+    red = answered(qualified(drop_overlaps(red), green), green)
     return red, unvoided(green, red)
 
 
-def prefer_rule_signs(green: list[Placed]) -> list[Placed]:
-    """A good sign a rule found in a sentence makes the model's of the same kind redundant."""
-    by_rules = {(g.rule.category, g.sentence_start) for g in green
-                if g.candidate.detector == "rules"}
-    return [g for g in green if g.candidate.detector == "rules"
-            or (g.rule.category, g.sentence_start) not in by_rules]
+def _placed(c: Candidate, analysis: Analysis, judge: ContextJudge, seen: set[tuple[str, int]],
+            covered: Callable[[Candidate, int, int], bool] | None = None) -> Placed | None:
+    """A candidate judged and placed in its sentence; None when its rule was already placed
+    in its clause (red flags) or sentence (good signs), when ``covered(candidate, clause
+    start, sentence start)`` says it is a claim found already, and for a denied good sign."""
+    assertion = analysis.assertion_at(c.start)
+    unit = (c.rule.id, assertion.start if c.rule.kind is Kind.RED else assertion.sentence)
+    if unit in seen:
+        return None
+    seen.add(unit)
+    sentence = analysis.sentences[assertion.sentence]
+    if covered is not None and covered(c, assertion.start, sentence.char_start):
+        return None
+    judgement = (judge.judge_spans([(c.start, c.end), *c.spans]) if c.spans
+                 else judge.judge(c.start, c.end))
+    if c.rule.kind is Kind.GREEN and judgement.context is Context.NEGATED:
+        return None  # "we do not disclose the risks" is no disclosure
+    start, end = analysis.starts[c.start], analysis.ends[c.end - 1]
+    line, column = analysis.line_col(start)
+    counted = c.rule.kind is Kind.RED and (judgement.context.counted
+                                            or judgement.context in c.rule.counts_in)
+    return Placed(c, judgement, counted, analysis.text[sentence.char_start:sentence.char_end],
+                  sentence.char_start, start, end, line, column)
+
+
+class RuleFound:
+    """What the rules found, by category: the clauses of their red flags, the sentences where
+    one of them counts, and the sentences of their good signs.
+
+    A rule and the model on the same claim are one finding, the rule's (it has a citation):
+    a model red flag of a category a rule also found in the same clause, or that a rule counted
+    anywhere in the same sentence, is the same claim; a good sign a rule found in a sentence
+    makes the model's of the same kind redundant.
+    """
+
+    def __init__(self, placed: Iterable[tuple[int, Placed]], analysis: Analysis) -> None:
+        self.clauses: set[tuple[str, int]] = set()
+        self.counted: set[tuple[str, int]] = set()
+        self.signs: set[tuple[str, int]] = set()
+        for _, p in placed:
+            if p.rule.kind is not Kind.RED:
+                self.signs.add((p.rule.category, p.sentence_start))
+                continue
+            self.clauses.add((p.rule.category, analysis.assertion_at(p.candidate.start).start))
+            if p.counted:
+                self.counted.add((p.rule.category, p.sentence_start))
+
+    def covers(self, c: Candidate, clause: int, sentence_start: int) -> bool:
+        """Is a candidate at this clause and sentence a claim or sign the rules found?"""
+        category = c.rule.category
+        if c.rule.kind is not Kind.RED:
+            return (category, sentence_start) in self.signs
+        return (category, clause) in self.clauses or (category, sentence_start) in self.counted
 
 
 #: good signs that turn a hedged claim in their sentence into honest uncertainty, unless their
@@ -160,25 +199,6 @@ def unvoided(green: list[Placed], red: list[Placed]) -> list[Placed]:
     counted = {(p.rule.category, p.sentence_start) for p in red if p.counted}
     return [g for g in green
             if not any((cat, g.sentence_start) in counted for cat in g.rule.void_with)]
-
-
-def prefer_rules(red: list[Placed], analysis: Analysis) -> list[Placed]:
-    """A rule and the model on the same claim are one finding, the rule's (it has a citation).
-
-    The same claim: a model finding of a category a rule also found in the same clause, or
-    that a rule counted anywhere in the same sentence.
-    """
-    if all(p.candidate.detector == "rules" for p in red):
-        return red
-    clauses, sentences = set(), set()
-    for p in red:
-        if p.candidate.detector == "rules":
-            clauses.add((p.rule.category, analysis.assertion_at(p.candidate.start).start))
-            if p.counted:
-                sentences.add((p.rule.category, p.sentence_start))
-    return [p for p in red if p.candidate.detector == "rules" or not (
-        (p.rule.category, analysis.assertion_at(p.candidate.start).start) in clauses
-        or (p.rule.category, p.sentence_start) in sentences)]
 
 
 def drop_overlaps(red: list[Placed]) -> list[Placed]:
