@@ -219,6 +219,7 @@ def test_scoring_looks_up_the_n_grams_training_spells_out(checker):
     known pair is spelt out once per process); that must give exactly the ids of the n-grams
     training spells out, sentence by sentence, never one across two sentences."""
     from claimcheck.classifier.features import grams, token_terms
+    from claimcheck.classifier.model import _gram_spans
 
     model = shipped_model()
     texts = [ex for r in checker.rules.rules for ex in (*r.examples_flag, *r.examples_pass)]
@@ -232,7 +233,15 @@ def test_scoring_looks_up_the_n_grams_training_spells_out(checker):
         spelt = [grams(terms, s, e) for s, e in ranges]
         assert flat.tolist() == [model.vocab.get(t, -1) for g in spelt for t in g.texts]
         assert sizes.tolist() == [len(g.texts) for g in spelt]
-        assert positions == [g.pos for g in spelt]
+        flat_positions, counts = positions
+        assert flat_positions.tolist() == [i for g in spelt for i in g.pos]
+        assert counts.tolist() == [len(g.pos) for g in spelt]
+        # every n-gram's token range, worked out for arrays, is the one training spells out
+        sentence = numpy.repeat(numpy.arange(len(ranges)), sizes)
+        index = numpy.arange(len(flat)) - numpy.repeat(numpy.cumsum(sizes) - sizes, sizes)
+        starts, ends = _gram_spans(positions, sentence, index)
+        assert list(zip(starts.tolist(), ends.tolist(), strict=True)) == [
+            g.span(k) for g in spelt for k in range(len(g.texts))]
 
 
 def _placed_with_model_claim(checker, text, class_id, word):  # type: ignore[no-untyped-def]

@@ -30,13 +30,15 @@ from typing import Any, NamedTuple
 import numpy
 
 from . import MODEL_FILE
-from .features import PLAIN_WORDS, gram_span, token_terms
+from .features import PLAIN_WORDS, token_terms
 
 #: with the gate open and no class at its threshold, the likeliest class is taken if it reaches
 #: this share of its threshold (below that, the model cannot say which claim it is)
 FALLBACK = 0.5
 #: a text's scored terms: ids, values, first n-gram of each, and each sentence's bounds
 _Scored = tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray, numpy.ndarray]
+#: the token positions of a text's kept terms, sentence after sentence, and each one's count
+_Positions = tuple[numpy.ndarray, numpy.ndarray]
 _ARRAYS = ("classes", "vocab", "idf", "coef", "intercept", "thresholds", "meta")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _SEP = "\n"  # between terms in the stored vocabulary
@@ -120,24 +122,24 @@ class ClaimModel:
         pairs = [(k, c) for k, c in numpy.argwhere(chosen).tolist()]
         out: list[list[Prediction]] = [[] for _ in ranges]
         words, chances = self.words, probs.tolist()
-        for (k, c), ranked in zip(pairs, self._strongest(pairs, scored, 4 * top, top),
+        for (k, c), ranked in zip(pairs, self._strongest(pairs, scored, positions, 4 * top, top),
                                   strict=True):
             if not ranked:
                 continue  # no term speaks for the class: nothing to show, no finding
-            evidence = tuple(Evidence(words[i], *gram_span(positions[k], f), round(w, 3))
-                             for i, f, w in ranked)
+            evidence = tuple(Evidence(words[i], start, end, round(w, 3))
+                             for i, start, end, w in ranked)
             chance = chances[k][n] if c < red else chances[k][c]
             out[k].append(Prediction(self.classes[c], round(chance, 3),
                                      round(chances[k][c], 3), evidence))
         return out
 
-    def _strongest(self, pairs: list[tuple[int, int]], scored: _Scored, most: int,
-                   top: int) -> list[list[tuple[int, int, float]]]:
+    def _strongest(self, pairs: list[tuple[int, int]], scored: _Scored, positions: _Positions,
+                   most: int, top: int) -> list[list[tuple[int, int, int, float]]]:
         """For each (sentence, class), the ``top`` terms to show of the ``most`` that pushed
         the sentence furthest towards the class: words a reader can see the point of (an
         n-gram with a content word) first, then by strength (ties in order of use). Each is
-        (term id, index of the term's first n-gram, contribution). One pass of array
-        operations serves every pair of a text."""
+        (term id, first token and end token of the term's first n-gram, contribution). One
+        pass of array operations serves every pair of a text."""
         if not pairs:
             return []
         ids, values, firsts, bounds = scored
@@ -157,10 +159,11 @@ class ClaimModel:
         pair = pair[shown]
         first = numpy.arange(len(pair)) - numpy.searchsorted(pair, pair) < top
         kept, pair = kept[shown[first]], pair[first]
-        out: list[list[tuple[int, int, float]]] = [[] for _ in pairs]
-        for p, i, f, w in zip(pair.tolist(), ids[at[kept]].tolist(), firsts[at[kept]].tolist(),
-                              contrib[kept].tolist(), strict=True):
-            out[p].append((i, f, w))
+        starts, ends = _gram_spans(positions, which[pair, 0], firsts[at[kept]])
+        out: list[list[tuple[int, int, int, float]]] = [[] for _ in pairs]
+        for p, i, s, e, w in zip(pair.tolist(), ids[at[kept]].tolist(), starts.tolist(),
+                                 ends.tolist(), contrib[kept].tolist(), strict=True):
+            out[p].append((i, s, e, w))
         return out
 
     def _telling(self, ids: numpy.ndarray) -> numpy.ndarray:
@@ -181,18 +184,17 @@ class ClaimModel:
         return sum(1 for c in self.classes if c.startswith("RF-"))
 
     def _term_ids(self, terms: Sequence[str | None], ranges: Sequence[tuple[int, int]]
-                  ) -> tuple[numpy.ndarray, numpy.ndarray, list[list[int]]]:
+                  ) -> tuple[numpy.ndarray, numpy.ndarray, _Positions]:
         """The n-grams of each sentence [start, end) as vocabulary ids (-1: unknown), laid out
         as ``features.grams`` spells them (a sentence's unigrams, bigrams, then trigrams, one
-        run after another), each run's length, and each sentence's term positions.
+        run after another), each run's length, and the sentences' term positions.
 
         Ids, not strings: a bigram is looked up by its two words' ids, a trigram by its first
         bigram's and last word's, so a known pair is spelt out once per process, not once per
         sentence (``_pairs`` remembers it)."""
         get = self.vocab.get
-        positions = [[i for i in range(s, e) if terms[i] is not None] for s, e in ranges]
-        counts = numpy.array([len(p) for p in positions], dtype=numpy.int64)
-        words = [terms[i] for p in positions for i in p]
+        positions, counts = _positions(terms, ranges)
+        words = list(map(terms.__getitem__, positions.tolist()))
         uni = numpy.array(list(map(get, words, repeat(-1, len(words)))), dtype=numpy.int64)
         owner = numpy.repeat(numpy.arange(len(ranges), dtype=numpy.int64), counts)
         bi = self._joined(uni[:-1], uni[1:], owner[:-1] == owner[1:],
@@ -210,7 +212,7 @@ class ClaimModel:
         two, three = local < n - 1, local < n - 2
         flat[(base + n)[two]] = bi[two[:-1]]
         flat[(base + 2 * n - 1)[three]] = tri[three[:-2]]
-        return flat, sizes, positions
+        return flat, sizes, (positions, counts)
 
     def _joined(self, heads: numpy.ndarray, tails: numpy.ndarray, same: numpy.ndarray,
                 spell: Callable[[int], str]) -> numpy.ndarray:
@@ -283,6 +285,31 @@ class ClaimModel:
                 # start's model load: stored as they are; the rest compresses well
                 info.compress_type = zipfile.ZIP_STORED if name == "coef" else zipfile.ZIP_DEFLATED
                 zf.writestr(info, buffer.getvalue())
+
+
+def _positions(terms: Sequence[str | None], ranges: Sequence[tuple[int, int]]
+               ) -> _Positions:
+    """The token positions of the kept terms (not None) of each range [start, end), one
+    range after another, and how many each range has."""
+    kept = numpy.flatnonzero(numpy.fromiter((t is not None for t in terms), dtype=bool,
+                                            count=len(terms)))
+    bounds = numpy.array(ranges, dtype=numpy.int64).reshape(len(ranges), 2)
+    lo, hi = numpy.searchsorted(kept, bounds[:, 0]), numpy.searchsorted(kept, bounds[:, 1])
+    counts = hi - lo
+    shift = numpy.repeat(lo - (numpy.cumsum(counts) - counts), counts)
+    return kept[shift + numpy.arange(int(counts.sum()))], counts
+
+
+def _gram_spans(positions: _Positions, sentences: numpy.ndarray, grams: numpy.ndarray
+                ) -> tuple[numpy.ndarray, numpy.ndarray]:
+    """The token ranges [start, end) of n-grams (their index in their sentence's run, laid out
+    as ``features.grams`` does) of the given sentences: ``features.gram_span`` for arrays."""
+    flat, counts = positions
+    n = counts[sentences]
+    offset = (numpy.cumsum(counts) - counts)[sentences]
+    size = numpy.where(grams < n, 1, numpy.where(grams < 2 * n - 1, 2, 3))
+    first = grams - numpy.where(size == 1, 0, numpy.where(size == 2, n, 2 * n - 1))
+    return flat[offset + first], flat[offset + first + size - 1] + 1
 
 
 def _telling(gram: str) -> bool:
