@@ -10,17 +10,17 @@ to the same context judge and findings stage, so no detector decides on its own 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .match import PatternSet, PatternSpec
 from .nlp import Analysis, Pipeline
 from .types import Rule
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A possible red flag or good sign at token range [start, end), not yet judged."""
+class Candidate(NamedTuple):
+    """A possible red flag or good sign at token range [start, end), not yet judged. (A named
+    tuple: a text makes thousands, and a tuple is built in a third of a frozen dataclass's
+    time.)"""
 
     rule: Rule
     start: int

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
+from typing import NamedTuple
 
 from .context import ContextJudge, Judgement
 from .detect import Candidate
@@ -21,9 +22,9 @@ from .nlp import Analysis
 from .types import Context, DocumentReport, Finding, Kind, Rule, Signal
 
 
-@dataclass(frozen=True)
-class Placed:
-    """A judged candidate with its place in the checked text."""
+class Placed(NamedTuple):
+    """A judged candidate with its place in the checked text. (A named tuple, as candidates
+    and judgements are: one per candidate.)"""
 
     candidate: Candidate
     judgement: Judgement
@@ -187,7 +188,7 @@ def _demoted(red: list[Placed], context: Context,
              applies: Callable[[Placed], bool]) -> list[Placed]:
     """The red flags, those ``applies`` picks judged anew as ``context`` (keeping their cue)
     and not counted."""
-    return [replace(p, judgement=Judgement(context, p.judgement.cue), counted=False)
+    return [p._replace(judgement=Judgement(context, p.judgement.cue), counted=False)
             if applies(p) else p for p in red]
 
 
