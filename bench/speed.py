@@ -262,10 +262,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--model", default=None,
                         help="installed spaCy pipeline for the throughput run, e.g. "
                         "en_core_web_sm (default: the blank pipeline)")
+    parser.add_argument("--before", type=Path, default=None, metavar="TREE",
+                        help="also compare throughput and cold start with another checkout "
+                        "(e.g. the commit before the claim classifier)")
     parser.add_argument("--memory-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.folder is not None and not args.folder.is_dir():
         parser.error(f"not a folder: {args.folder}")
+    if args.before is not None and not (args.before / "src" / "claimcheck").is_dir():
+        parser.error(f"not a claimcheck checkout: {args.before}")
 
     if args.full:
         args.words = max(args.words, 1_000_000)
@@ -289,6 +294,8 @@ def main(argv: list[str] | None = None) -> None:
         speed_parts.jobs(docs, max(1, args.runs // 2))
         speed_parts.rules_tenfold(docs, max(1, args.runs // 2))
     cold_start(args.runs)
+    if args.before is not None:
+        speed_parts.before_and_after(args.before, docs, args.runs, SAMPLE)
     speed_parts.quick_commands(args.runs)
     memory(args.folder, args.words)
     if not args.quick:

@@ -6,6 +6,7 @@ and the cost of ten times the rules. Each function prints its own lines; nothing
 from __future__ import annotations
 
 import gc
+import json
 import os
 import random
 import re
@@ -262,3 +263,64 @@ def quick_commands(runs: int) -> None:
         wall = statistics.median(cli_run(args)[0] for _ in range(runs))
         cells.append(f"claimcheck {' '.join(args)} {wall:.2f} s")
     print("quick commands (target < 0.3 s): " + ", ".join(cells))
+
+
+#: the child of ``before_and_after``: one tree's Checker (its default detectors) over the
+#: documents of a JSON file, warmed up and set aside from the garbage collector as the CLI does;
+#: prints the seconds of each pass
+_TREE_CHILD = """
+import gc, json, sys, time
+sys.path.insert(0, sys.argv[1])
+from claimcheck.checker import Checker
+docs = json.loads(open(sys.argv[2], encoding="utf-8").read())
+checker = Checker()
+checker.check_text(docs[0])
+gc.freeze()
+for _ in range(int(sys.argv[3])):
+    start = time.perf_counter()
+    for n, doc in enumerate(docs):
+        checker.check_text(doc, f"<doc {n}>")
+    print(time.perf_counter() - start)
+"""
+
+
+def _tree_passes(tree: Path, corpus: Path, passes: int) -> list[float]:
+    out = subprocess.run([sys.executable, "-c", _TREE_CHILD, str(tree / "src"), str(corpus),
+                          str(passes)], capture_output=True, text=True, check=True)
+    return [float(line) for line in out.stdout.split()]
+
+
+def _tree_cold(tree: Path, sample: Path) -> float:
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    start = time.perf_counter()
+    subprocess.run([*CLAIMCHECK, "check", "--format", "json", str(sample)], cwd=tree, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def before_and_after(before: Path, docs: list[str], runs: int, sample: Path) -> None:
+    """Issue 10's cost targets as the issue states them: the tool of another checkout (e.g.
+    the commit before the classifier landed: ``git worktree add --detach ../pre 9e68d3b``)
+    against this one, each with its default detectors, in processes that take turns: words/s
+    over the same documents, and the cold start of ``check --format json`` on one sample."""
+    trees = {"before": before.resolve(), "now": REPO}
+    words = words_of(docs)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "docs.json"
+        corpus.write_text(json.dumps(docs), encoding="utf-8")
+        passes: dict[str, list[float]] = {name: [] for name in trees}
+        colds: dict[str, list[float]] = {name: [] for name in trees}
+        for tree in trees.values():
+            _tree_cold(tree, sample)  # warm the OS file cache and .pyc files once
+        for _ in range(max(2, runs)):  # in turn, so a busy spell of the machine slows both
+            for name, tree in trees.items():
+                passes[name] += _tree_passes(tree, corpus, 2)
+                colds[name].append(_tree_cold(tree, sample))
+    speed = {name: words / statistics.median(series) for name, series in passes.items()}
+    cold = {name: statistics.median(series) for name, series in colds.items()}
+    print(f"before/after: {trees['before']} {speed['before']:,.0f} words/s, this tree "
+          f"{speed['now']:,.0f} (medians of {len(passes['now'])} passes): now at "
+          f"{speed['now'] / speed['before']:.0%} of before (issue 10: throughput falls by at "
+          "most 25%)")
+    print(f"before/after: cold start {cold['before']:.2f} s -> {cold['now']:.2f} s, "
+          f"{cold['now'] - cold['before']:+.2f} s (issue 10: grows by at most 0.3 s)")
