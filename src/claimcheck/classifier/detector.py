@@ -40,11 +40,9 @@ class ModelDetector:
                 rule = self.classes.get(p.label)
                 if rule is None or (rule.needs and not _holds(analysis, first, last, rule.needs)):
                     continue
-                start, end = _span(p)
-                out.append(Candidate(rule, start, end, _pattern(p), similarity=100.0,
-                                     detector=self.name, probability=p.probability,
-                                     evidence=tuple((e.words, e.weight) for e in p.evidence),
-                                     spans=tuple((e.start, e.end) for e in p.evidence)))
+                start, end = _span(p.spans)
+                out.append(Candidate(rule, start, end, _pattern(p), 100.0, self.name,
+                                     p.probability, p.evidence, p.spans))
         return out
 
 
@@ -67,19 +65,19 @@ def _holds(analysis: Analysis, start: int, end: int, words: frozenset[str]) -> b
         not words.isdisjoint(analysis.lower[start:end])
 
 
-def _span(p: Prediction) -> tuple[int, int]:
+def _span(spans: tuple[tuple[int, int], ...]) -> tuple[int, int]:
     """The strongest term's tokens, widened to the other top terms that touch or overlap it."""
-    start, end = p.evidence[0].start, p.evidence[0].end
+    start, end = spans[0]
     changed = True
     while changed:
         changed = False
-        for e in p.evidence[1:]:
-            if e.start <= end and e.end >= start and (e.start < start or e.end > end):
-                start, end = min(start, e.start), max(end, e.end)
+        for s, e in spans[1:]:
+            if s <= end and e >= start and (s < start or e > end):
+                start, end = min(start, s), max(end, e)
                 changed = True
     return start, end
 
 
 def _pattern(p: Prediction) -> str:
-    words = ", ".join(f"'{e.words}'" for e in p.evidence)
+    words = ", ".join(f"'{w}'" for w, _ in p.evidence)
     return f"model {p.label} p={p.probability:.2f} (class {p.class_probability:.2f}): {words}"

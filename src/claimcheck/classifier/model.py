@@ -48,26 +48,18 @@ _SEP = "\n"  # between terms in the stored vocabulary
 _PAIR_CACHE = 20_000
 
 
-class Evidence(NamedTuple):
-    """A term that pushed a sentence towards a class, with its token range and weight.
-    (Named tuples, not frozen dataclasses: a text makes thousands, and a tuple is built in a
-    tenth of the time.)"""
-
-    words: str
-    start: int
-    end: int
-    weight: float
-
-
 class Prediction(NamedTuple):
     """One kind of claim (or good sign) in one sentence: the probability that the sentence
     makes it (for a red flag, the gate's), the class's own probability, and the terms behind
-    the class."""
+    the class: (words, weight), strongest shown first, and each one's token range. (Named
+    tuples of plain tuples, not dataclasses: a text makes thousands, and the detector hands
+    the terms on to its candidates as they are.)"""
 
     label: str
     probability: float
     class_probability: float
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[tuple[str, float], ...]
+    spans: tuple[tuple[int, int], ...]
 
 
 @dataclass
@@ -126,11 +118,10 @@ class ClaimModel:
                                   strict=True):
             if not ranked:
                 continue  # no term speaks for the class: nothing to show, no finding
-            evidence = tuple(Evidence(words[i], start, end, round(w, 3))
-                             for i, start, end, w in ranked)
             chance = chances[k][n] if c < red else chances[k][c]
-            out[k].append(Prediction(self.classes[c], round(chance, 3),
-                                     round(chances[k][c], 3), evidence))
+            out[k].append(Prediction(self.classes[c], round(chance, 3), round(chances[k][c], 3),
+                                     tuple((words[i], round(w, 3)) for i, _, _, w in ranked),
+                                     tuple((start, end) for _, start, end, _ in ranked)))
         return out
 
     def _strongest(self, pairs: list[tuple[int, int]], scored: _Scored, positions: _Positions,
