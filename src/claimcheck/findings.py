@@ -54,11 +54,11 @@ def place(candidates: Iterable[Candidate], analysis: Analysis,
     """
     ordered = list(enumerate(candidates))
     seen: set[tuple[str, int]] = set()
-    placed = [(i, p) for i, c in ordered if c.detector == "rules"
-              if (p := _placed(c, analysis, judge, seen)) is not None]
+    placed = [(i, p) for i, c in ordered
+              if c.detector == "rules" and (p := _placed(c, analysis, judge, seen)) is not None]
     found = RuleFound(placed, analysis)
     placed += [(i, p) for i, c in ordered if c.detector != "rules"
-               if (p := _placed(c, analysis, judge, seen, found.covers)) is not None]
+               and (p := _placed(c, analysis, judge, seen, found.covers)) is not None]
     placed.sort(key=lambda item: item[0])
     red = [p for _, p in placed if p.rule.kind is Kind.RED]
     green = [p for _, p in placed if p.rule.kind is not Kind.RED]
