@@ -113,24 +113,24 @@ class ClaimModel:
         # signs, each in class order (claims come first among the classes)
         pairs = [(k, c) for k, c in numpy.argwhere(chosen).tolist()]
         out: list[list[Prediction]] = [[] for _ in ranges]
-        words, chances = self.words, probs.tolist()
-        for (k, c), ranked in zip(pairs, self._strongest(pairs, scored, positions, 4 * top, top),
-                                  strict=True):
-            if not ranked:
+        chances = probs.tolist()
+        for (k, c), (evidence, spans) in zip(
+                pairs, self._strongest(pairs, scored, positions, 4 * top, top), strict=True):
+            if not evidence:
                 continue  # no term speaks for the class: nothing to show, no finding
             chance = chances[k][n] if c < red else chances[k][c]
             out[k].append(Prediction(self.classes[c], round(chance, 3), round(chances[k][c], 3),
-                                     tuple((words[i], round(w, 3)) for i, _, _, w in ranked),
-                                     tuple((start, end) for _, start, end, _ in ranked)))
+                                     evidence, spans))
         return out
 
     def _strongest(self, pairs: list[tuple[int, int]], scored: _Scored, positions: _Positions,
-                   most: int, top: int) -> list[list[tuple[int, int, int, float]]]:
+                   most: int, top: int
+                   ) -> list[tuple[tuple[tuple[str, float], ...], tuple[tuple[int, int], ...]]]:
         """For each (sentence, class), the ``top`` terms to show of the ``most`` that pushed
         the sentence furthest towards the class: words a reader can see the point of (an
-        n-gram with a content word) first, then by strength (ties in order of use). Each is
-        (term id, first token and end token of the term's first n-gram, contribution). One
-        pass of array operations serves every pair of a text."""
+        n-gram with a content word) first, then by strength (ties in order of use). Each pair
+        gets (words, contribution rounded to 3 places) of each term and the token range of
+        the term's first n-gram. One pass of array operations serves every pair of a text."""
         if not pairs:
             return []
         ids, values, firsts, bounds = scored
@@ -151,11 +151,13 @@ class ClaimModel:
         first = numpy.arange(len(pair)) - numpy.searchsorted(pair, pair) < top
         kept, pair = kept[shown[first]], pair[first]
         starts, ends = _gram_spans(positions, which[pair, 0], firsts[at[kept]])
-        out: list[list[tuple[int, int, int, float]]] = [[] for _ in pairs]
-        for p, i, s, e, w in zip(pair.tolist(), ids[at[kept]].tolist(), starts.tolist(),
-                                 ends.tolist(), contrib[kept].tolist(), strict=True):
-            out[p].append((i, s, e, w))
-        return out
+        # the pairs' terms lie one pair after another: cut the text's lists at each pair
+        evidence = list(zip(map(self.words.__getitem__, ids[at[kept]].tolist()),
+                            map(round, contrib[kept].tolist(), repeat(3)), strict=True))
+        spans = list(zip(starts.tolist(), ends.tolist(), strict=True))
+        cuts = numpy.searchsorted(pair, numpy.arange(len(pairs) + 1)).tolist()
+        return [(tuple(evidence[a:b]), tuple(spans[a:b]))
+                for a, b in zip(cuts, cuts[1:], strict=False)]
 
     def _telling(self, ids: numpy.ndarray) -> numpy.ndarray:
         """Which terms hold a word that says something (not only "our", "the", "cell"), worked
