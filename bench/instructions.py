@@ -7,9 +7,12 @@ Each TREE is a checkout of claimcheck (default: this one); compare a change with
 ``git worktree add --detach ../base HEAD~1`` and ``bench/instructions.py ../base .``. For each
 tree, two runs under callgrind with the same corpus (bench/speed.py's, cut to ``--words``):
 one that only builds the Checker and one that also checks the corpus once; the difference is
-the pass. The trees run side by side (one per core). The counts repeat to within about 0.2%
-(PYTHONHASHSEED is fixed); a run takes about 2 minutes for 30,000 words, as valgrind runs
-Python some 50 times slower. Needs valgrind (Debian's package); nothing is asserted.
+the pass. The trees run side by side (one per core). The counts of one tree repeat to within
+about 0.2% (PYTHONHASHSEED is fixed), but the same code in two checkouts at different paths
+has differed by up to 0.8% (2026-12-07: 2,829M and 2,853M per pass), so a change under 1% is
+within noise unless it repeats with the trees swapped. A run takes about 2 minutes for
+30,000 words, as valgrind runs Python some 50 times slower. Needs valgrind (Debian's
+package); nothing is asserted.
 """
 
 from __future__ import annotations
