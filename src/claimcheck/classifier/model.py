@@ -300,9 +300,9 @@ def _gram_spans(positions: _Positions, sentences: numpy.ndarray, grams: numpy.nd
     flat, counts = positions
     n = counts[sentences]
     offset = (numpy.cumsum(counts) - counts)[sentences]
-    size = numpy.where(grams < n, 1, numpy.where(grams < 2 * n - 1, 2, 3))
-    first = grams - numpy.where(size == 1, 0, numpy.where(size == 2, n, 2 * n - 1))
-    return flat[offset + first], flat[offset + first + size - 1] + 1
+    bigram, trigram = grams >= n, grams >= 2 * n - 1  # a run's bigrams, then its trigrams
+    first = offset + grams - n * bigram - (n - 1) * trigram
+    return flat[first], flat[first + bigram + trigram] + 1
 
 
 def _telling(gram: str) -> bool:
