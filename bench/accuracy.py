@@ -3,7 +3,7 @@
 Usage:
     python bench/accuracy.py [--detector all|both|rules|model] [--sentences FILE.jsonl]
                              [--docs FOLDER] [--seeds FOLDER] [--no-validation]
-                             [--model NAME] [--errors]
+                             [--model NAME] [--errors] [--held]
 
 Defaults read ../shared/corpus and ../shared/seeds beside this checkout (real text the project
 never trains on), and the validation split of training/corpus (our own sentences, held out by
@@ -18,7 +18,10 @@ taxonomy class). Printed for each detector:
 - validation split: the same per class and per business kind;
 - pages: scores, AUC of the score separating balanced pages from marketing, Spearman with the
   1-5 credibility rating, marketing pages graded A/B and balanced pages graded D/F;
-- seeds: scores, and seed 000's lead over seeds 001 and 002.
+- seeds: scores, and seed 000's lead over seeds 001 and 002;
+- with ``--held``: the rounds in training/held (our own sentences, kept out of training because
+  training on them did not help on real text), per file, and every negative context's false
+  alarms, plain and standard-care included (how often accurate statements are flagged).
 
 ``--errors`` lists the misjudged sentences (for development only: never copy them into the
 project).
@@ -100,7 +103,8 @@ def classes_of(report, category_class: dict[str, str]) -> set[str]:  # type: ign
 
 
 def judge_sentences(checker, rows: list[dict], group_by: str, category_class: dict,
-                    show_errors: bool, details: bool = True) -> dict:
+                    show_errors: bool, details: bool = True,
+                    negatives: str = "hard negatives") -> dict:
     """Sentence figures for rows with 'text' and 'flags' (true classes) or 'labels'."""
     overall, per_class, per_group = Tally(), defaultdict(Tally), defaultdict(Tally)
     hard: dict[str, Counter] = defaultdict(Counter)
@@ -136,7 +140,7 @@ def judge_sentences(checker, rows: list[dict], group_by: str, category_class: di
     total_fp = sum(c["fp"] for c in hard.values())
     if total_n and details:
         kinds = ", ".join(f"{k} {hard[k]['fp']}/{hard[k]['n']}" for k in sorted(hard))
-        print(f"    hard negatives wrongly counted: {total_fp}/{total_n} = "
+        print(f"    {negatives} wrongly counted: {total_fp}/{total_n} = "
               f"{total_fp / total_n:.1%}  ({kinds})")
     if show_errors:
         for tag, row, why in errors:
@@ -221,6 +225,19 @@ def seed_scores(checker, folder: Path) -> dict:
     return scores
 
 
+def held_sentences() -> list[dict]:
+    from claimcheck.classifier.corpus import load
+
+    out = []
+    for path in sorted((ROOT / "training" / "held").glob("*.jsonl")):
+        rows, _ = load([path])
+        out += [dict(r, truth=r["labels"], file=path.stem) for r in rows]
+    for r in out:
+        if not r["labels"]:
+            r["hard"] = r["context"]
+    return out
+
+
 def run(detector: str, args: argparse.Namespace) -> None:
     from claimcheck.checker import Checker
     from claimcheck.ruleset.schema import CATEGORIES
@@ -242,6 +259,10 @@ def run(detector: str, args: argparse.Namespace) -> None:
         print("validation split of training/corpus:")
         judge_sentences(checker, rows, "kind", category_class, False)
         judge_sentences(checker, rows, "round", category_class, False, details=False)
+    if args.held and (ROOT / "training" / "held").is_dir():
+        rows = held_sentences()
+        print("held-out rounds of training/held:")
+        judge_sentences(checker, rows, "file", category_class, False, negatives="negatives")
     if (args.docs / "index.jsonl").is_file():
         print(f"pages of {args.docs}:")
         document_metrics(checker, args.docs)
@@ -261,6 +282,8 @@ def main() -> int:
                         help="skip the validation split of training/corpus")
     parser.add_argument("--model", default=None, help="spaCy pipeline, e.g. en_core_web_sm")
     parser.add_argument("--errors", action="store_true", help="list misjudged sentences")
+    parser.add_argument("--held", action="store_true",
+                        help="also the held-out rounds of training/held, by file and context")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     for detector in (("rules", "model", "both") if args.detector == "all" else (args.detector,)):
