@@ -124,6 +124,10 @@ def test_the_verdict_names_the_treatment_and_careful_needs_good_signs():
     ("PRP, PRP and more platelet-rich plasma; one stem cell mention.", "PRP injections"),
     ("Book your NAD+ drip. NAD+ boosts energy.", "NAD+ infusions"),
     ("Three minutes in the cryo chamber.", "cryotherapy"),
+    ("Vitamin infusions in our relaxed lounge; book a vitamin infusion.", "IV drips"),
+    ("Regenerative injections for knees: regenerative medicine at its best.",
+     "regenerative injections"),
+    ("Stem cells, the heart of regenerative medicine.", "stem cell treatment"),  # tie: listed first
     ("Systemic symptoms, a stemmed glass, preprandial notes.", None),  # inside other words
 ])
 def test_the_page_is_about_the_treatment_it_names_most(text, treatment):
