@@ -38,6 +38,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
+HELD = ROOT / "training" / "held"  # rounds kept out of training (see its README)
 HARD_KINDS = ("warning", "negated", "quoted", "question", "hedged")
 
 
@@ -226,15 +227,14 @@ def seed_scores(checker, folder: Path) -> dict:
 
 
 def held_sentences() -> list[dict]:
-    from claimcheck.classifier.corpus import load
+    """training/held's lines; every negative's context is kept, plain ones included."""
+    from claimcheck.classifier.corpus import corpus_files, load
 
     out = []
-    for path in sorted((ROOT / "training" / "held").glob("*.jsonl")):
+    for path in corpus_files(HELD):
         rows, _ = load([path])
-        out += [dict(r, truth=r["labels"], file=path.stem) for r in rows]
-    for r in out:
-        if not r["labels"]:
-            r["hard"] = r["context"]
+        out += [dict(r, truth=r["labels"], file=path.stem,
+                     **({} if r["labels"] else {"hard": r["context"]})) for r in rows]
     return out
 
 
@@ -259,7 +259,7 @@ def run(detector: str, args: argparse.Namespace) -> None:
         print("validation split of training/corpus:")
         judge_sentences(checker, rows, "kind", category_class, False)
         judge_sentences(checker, rows, "round", category_class, False, details=False)
-    if args.held and (ROOT / "training" / "held").is_dir():
+    if args.held and HELD.is_dir():
         rows = held_sentences()
         print("held-out rounds of training/held:")
         judge_sentences(checker, rows, "file", category_class, False, negatives="negatives")
