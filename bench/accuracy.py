@@ -21,7 +21,9 @@ taxonomy class). Printed for each detector:
 - seeds: scores, and seed 000's lead over seeds 001 and 002;
 - with ``--held``: the rounds in training/held (our own sentences, kept out of training because
   training on them did not help on real text), per file, and every negative context's false
-  alarms, plain and standard-care included (how often accurate statements are flagged).
+  alarms, plain and standard-care included (how often accurate statements are flagged); and
+  the rounds written as whole pages checked as pages, as the tool reads a real one (a line is
+  flagged when a counted red flag stands on it, so a heading is judged as a heading).
 
 ``--errors`` lists the misjudged sentences (for development only: never copy them into the
 project).
@@ -238,6 +240,31 @@ def held_sentences() -> list[dict]:
     return out
 
 
+def judge_pages(checker, rows: list[dict]) -> None:
+    """Held lines that carry a ``page`` id, each page checked as one text (its lines in
+    order, one per line), per file: what the tool finds on a whole page, where a short line
+    is a heading and a claim can lean on the lines around it."""
+    pages: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in rows:
+        if row.get("page"):
+            pages[row["file"], row["page"]].append(row)
+    if not pages:
+        return
+    overall, per_file = Tally(), defaultdict(Tally)
+    for (file, page), lines in pages.items():
+        report = checker.check_text("\n".join(row["text"] for row in lines), page)
+        flagged = {f.line for f in report.findings if f.counted}
+        for number, row in enumerate(lines, 1):
+            overall.add(bool(row["truth"]), number in flagged)
+            per_file[file].add(bool(row["truth"]), number in flagged)
+    print(f"  {len(pages)} pages checked whole, {sum(map(len, pages.values()))} lines: "
+          f"{overall.line()}")
+    for name, tally in sorted(per_file.items()):
+        p, r, f = tally.prf()
+        print(f"    file {name:<22} P {p:.2f} R {r:.2f} F1 {f:.2f}  "
+              f"(n {tally.tp + tally.fp + tally.fn + tally.tn})")
+
+
 def run(detector: str, args: argparse.Namespace) -> None:
     from claimcheck.checker import Checker
     from claimcheck.ruleset.schema import CATEGORIES
@@ -263,6 +290,7 @@ def run(detector: str, args: argparse.Namespace) -> None:
         rows = held_sentences()
         print("held-out rounds of training/held:")
         judge_sentences(checker, rows, "file", category_class, False, negatives="negatives")
+        judge_pages(checker, rows)
     if (args.docs / "index.jsonl").is_file():
         print(f"pages of {args.docs}:")
         document_metrics(checker, args.docs)

@@ -353,6 +353,20 @@ def test_fragments_are_pieces_of_plain_negatives_drawn_the_same_way_each_time():
         == []
 
 
+def test_a_page_written_whole_is_split_whole_and_its_id_is_checked():
+    from claimcheck.classifier.corpus import split_of, validate
+
+    line = {"labels": [], "kind": "iv-drips", "voice": "landing", "context": "plain"}
+    pages = {f"page-{n}": [dict(line, text=f"Line {k} of page {n}.", page=f"page-{n}")
+                           for k in range(30)] for n in range(40)}
+    sides = {pid: {split_of(row) for row in rows} for pid, rows in pages.items()}
+    assert all(len(s) == 1 for s in sides.values())  # never a page in both splits
+    assert {"train", "validation"} == set().union(*sides.values())  # yet pages go to both
+    assert validate(pages["page-0"][0]) == []
+    assert validate(dict(line, text="A line.", page="")) == ["page must be a non-empty string"]
+    assert validate(dict(line, text="A line.", page=3)) == ["page must be a non-empty string"]
+
+
 def test_retraining_with_fragments_is_deterministic_and_fragments_are_negatives(tmp_path):
     corpus = _mini(tmp_path)
     plain = train(corpus, TrainConfig(min_df=1, validation_percent=0)).model

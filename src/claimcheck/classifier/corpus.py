@@ -8,7 +8,8 @@ Each line of ``training/corpus/*.jsonl`` is one sentence:
 a negative); ``context`` says how it is framed (for a negative that uses red-flag words, the kind
 of hard negative). ``training/WRITING.md`` is the guide its writers follow. The split into
 train and validation is a stable hash of the pair id (or the text), so both sentences of a
-contrastive pair always fall on the same side.
+contrastive pair always fall on the same side. Lines written as whole pages carry the page's
+id instead (``"page": "r9a-pg03"``, every line of a page in order), and a page is split whole.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ NEGATIVE_CONTEXTS = {
     "standard-care", "plain",
 }
 HARD_CONTEXTS = NEGATIVE_CONTEXTS - {"plain"}
-KEYS = {"text", "labels", "kind", "voice", "context", "green", "pair"}
+KEYS = {"text", "labels", "kind", "voice", "context", "green", "pair", "page"}
 VALIDATION_PERCENT = 15
 
 
@@ -61,6 +62,9 @@ def validate(row: object) -> list[str]:
         problems.append(f"labels must be a list of {', '.join(RED)}")
     elif len(set(labels)) != len(labels):
         problems.append("labels repeat")
+    for key in ("pair", "page"):
+        if key in row and (not isinstance(row[key], str) or not row[key]):
+            problems.append(f"{key} must be a non-empty string")
     if any(x not in GREEN for x in row.get("green", [])):
         problems.append(f"green must be a list of {', '.join(GREEN)}")
     if row["voice"] not in VOICES:
@@ -100,8 +104,9 @@ def load(paths: list[Path]) -> tuple[list[dict], list[str]]:
 
 
 def split_of(row: dict, percent: int = VALIDATION_PERCENT) -> str:
-    """'validation' or 'train', by a stable hash of the row's pair id (or its text)."""
-    key = row.get("pair") or row["text"]
+    """'validation' or 'train', by a stable hash of the row's page id, pair id or text (so a
+    whole page, or both sentences of a pair, fall on one side)."""
+    key = row.get("page") or row.get("pair") or row["text"]
     bucket = int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % 100
     return "validation" if bucket < percent else "train"
 
