@@ -72,20 +72,55 @@ def test_claims_of_one_kind_count_less_each_time_whichever_rule_or_model_found_t
     assert "model probability x0.8" in result.arithmetic[2].detail
 
 
-def test_a_page_that_promotes_a_treatment_is_never_graded_a_or_b():
+def test_a_page_that_sells_a_treatment_is_never_graded_a_or_b():
     credits = [Credit(f"GRISK00{i}", "r.s", 4.0, 1, f"cat{i}") for i in range(1, 9)]
-    one_claim = score_document([hit(severity=Severity.LOW, category="cure")], credits)
-    assert 55 <= one_claim.score <= PROMOTES_CAP and one_claim.grade == "C"
-    assert any(line.label == "cap" for line in one_claim.arithmetic)
-    sales_only = score_document([hit("SALE001", Severity.LOW, promotes=False)], credits)
-    assert sales_only.grade == "A"
+    claim = hit(severity=Severity.LOW, category="cure", sentence=3)
+    call = hit("SALE001", Severity.LOW, promotes=False, sentence=9)
+    button = hit("SALE001", Severity.LOW, "heading", counted=False, promotes=False)
+    selling = {
+        "two claims": [claim, hit("MECH001", Severity.LOW, category="mechanism", sentence=5)],
+        "a claim and a call to action": [claim, call],
+        "a claim and a booking button": [claim, button],
+    }
+    for name, hits in selling.items():
+        result = score_document(hits, credits)
+        assert 55 <= result.score <= PROMOTES_CAP and result.grade == "C", name
+        assert any(line.label == "cap" for line in result.arithmetic), name
+    # one doubtful sentence on a page that offers nothing costs its points, not the verdict;
+    # nor does a call to action alone, or a claim someone else makes
+    for hits in ([claim], [claim, hit("MECH001", category="mechanism", sentence=3)], [call],
+                 [claim, hit("MECH001", "quoted", counted=False, sentence=5)]):
+        result = score_document(hits, credits)
+        assert result.grade == "A" and not any(line.label == "cap" for line in result.arithmetic)
+    alone = score_document([claim], [])
+    assert alone.score == 100 - SEVERITY_POINTS[Severity.LOW]
+    # the rules alone miss most claims: for them one found is enough to cap the page
+    rules_only = score_document([claim], credits, classifier=False)
+    assert rules_only.grade == "C" and any(line.label == "cap" for line in rules_only.arithmetic)
+
+
+CAREFUL_PRP_PAGE = """Platelet-rich plasma for knee arthritis: what we know
+It is not approved by the FDA as a treatment for knee arthritis, and insurers rarely pay for it.
+A course of three injections usually costs between $1,500 and $3,000.
+Small randomised trials have given mixed results, and larger trials are still under way.
+Possible side effects include pain and swelling at the injection site, and rarely infection.
+The injections have no side effects.
+Ask your own doctor whether exercise therapy or weight loss would suit you better.
+"""
+
+
+def test_with_the_rules_alone_one_claim_caps_a_careful_looking_page(rules_checker):
+    report = rules_checker.check_text(CAREFUL_PRP_PAGE)
+    assert [f.rule for f in report.findings if f.counted] == ["SAFE001"]
+    assert report.grade == "C" and any(line.label == "cap" for line in report.arithmetic)
 
 
 def test_the_cap_keeps_the_order_of_pages_it_caps():
     # one small claim among many good signs ranks above two big claims with none: clipping
     # both at the cap would tie them
     credits = [Credit(f"GRISK00{i}", "r.s", 4.0, 1, f"cat{i}") for i in range(1, 9)]
-    careful = score_document([hit(severity=Severity.LOW, category="cure")], credits)
+    careful = score_document([hit(severity=Severity.LOW, category="cure"),
+                              hit("SALE001", Severity.LOW, promotes=False)], credits)
     selling = score_document([hit("CURE001", Severity.MEDIUM, category="cure"),
                               hit("MECH001", Severity.LOW, category="mechanism")], [])
     assert careful.score > selling.score >= 55

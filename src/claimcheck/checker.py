@@ -136,7 +136,7 @@ class Checker:
                     p.rule.weight if p.rule.weight is not None else SIGNAL_POINTS, p.line,
                     p.rule.category) for p in green],
             [(m.rule, m.name, m.weight) for m in missing], treatment=treatment,
-            sentences=len(analysis.sentences),
+            sentences=len(analysis.sentences), classifier=self.detector != "rules",
         )
         return DocumentReport(
             source, score.score, score.grade, score.verdict,

@@ -6,8 +6,12 @@ and halved again for each earlier claim of the same kind (category) in the docum
 claim said ten ways is not ten claims. Red flags together take off at most ``DENSITY_POINTS``
 per percent of the page's sentences that make a counted claim. Each disclosure the page never
 makes (risks, status...) takes off its points. Each kind (category) of careful-writing signal
-adds its points back once, up to a cap. A page that promotes a treatment (a counted claim of
-any kind but a call to action) can score at most ``PROMOTES_CAP``: it is never graded A or B.
+adds its points back once, up to a cap. A page that sells a treatment can score at most
+``PROMOTES_CAP``: it is never graded A or B. It sells when counted claims (of any kind but a
+call to action) stand in ``SELLING_CLAIMS`` of its sentences, or in one beside a call to
+action (counted, or a button or menu item). With the claim classifier reading the page that
+is two: one doubtful sentence on a page that offers nothing is a slip, and costs its points,
+not the whole verdict. The rules alone miss most claims, so for them one found is enough.
 The cap compresses rather than clips: the part of such a page's score above ``CAP_KNEE`` is
 scaled into the room below the cap, so one doubtful claim among many good signs still ranks
 above several claims with none, and every page keeps the grade the cap would give it.
@@ -19,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..types import ScoreLine, Severity
+from ..types import Context, ScoreLine, Severity
 
 START = 100.0
 SEVERITY_POINTS = {Severity.LOW: 5.0, Severity.MEDIUM: 12.0, Severity.HIGH: 25.0}
@@ -35,6 +39,9 @@ SIGNAL_CAP = 25.0
 DENSITY_POINTS = 2.5
 #: the most a page that promotes a treatment with counted claims can score (grade C)
 PROMOTES_CAP = 69.0
+#: counted claim sentences that make a page a seller without a call to action, by whether
+#: the claim classifier read it (with the rules alone, one found stands for several missed)
+SELLING_CLAIMS = {True: 2, False: 1}
 #: where the cap starts to compress (the lowest grade-C score): a promoting page's points
 #: between here and the best possible score are scaled into [CAP_KNEE, PROMOTES_CAP]
 CAP_KNEE = 55.0
@@ -104,12 +111,13 @@ def grade_for(score: float) -> str:
 
 def score_document(hits: Sequence[Hit], credits: Sequence[Credit],
                    missing: Sequence[tuple[str, str, float]] = (), *,
-                   treatment: str | None = None, sentences: int = 0) -> Score:
+                   treatment: str | None = None, sentences: int = 0,
+                   classifier: bool = True) -> Score:
     """Score one document; ``hits`` and ``credits`` in document order.
 
     ``missing`` are (id, name, points) of disclosures the page never makes; ``treatment``
     names what the page is about, for the verdict; ``sentences`` is how many it has (0: no
-    density cap).
+    density cap); ``classifier`` whether the claim classifier read it (see ``sells``).
     """
     lines = [ScoreLine("start", START, "every text starts at 100")]
     hit_weights, deducted = _deductions(hits, lines)
@@ -126,10 +134,10 @@ def score_document(hits: Sequence[Hit], credits: Sequence[Credit],
         lines.append(ScoreLine(f"{rule} {name}", -points, "missing from the whole page"))
     credit_weights, bonus = _credits(credits, lines)
     raw = START - deducted + bonus
-    if any(h.counted and h.promotes for h in hits) and raw > CAP_KNEE:
+    if sells(hits, SELLING_CLAIMS[classifier]) and raw > CAP_KNEE:
         capped = _compressed(raw)
         lines.append(ScoreLine("cap", round(capped - raw, 2), "a page that makes counted "
-                               f"claims for a treatment scores at most {PROMOTES_CAP:g}: "
+                               f"claims and sells scores at most {PROMOTES_CAP:g}: "
                                f"its {raw - CAP_KNEE:.1f} points above {CAP_KNEE:g} count "
                                f"x{_CAP_SCALE:.2f}"))
         raw = capped
@@ -144,6 +152,17 @@ def score_document(hits: Sequence[Hit], credits: Sequence[Credit],
     verdict = verdict.format(treatment=treatment or DEFAULT_TREATMENT)
     return Score(final, grade, verdict, tuple(hit_weights), tuple(credit_weights),
                  tuple(lines))
+
+
+def sells(hits: Sequence[Hit], enough: int = 2) -> bool:
+    """Does a page sell a treatment: counted claims in ``enough`` sentences, or in one beside
+    a call to action (counted, or in a heading, button or menu item)? A hit without a
+    sentence number stands in a sentence of its own."""
+    claims = [h for h in hits if h.counted and h.promotes]
+    sentences = len({h.sentence for h in claims if h.sentence >= 0}) + \
+        sum(1 for h in claims if h.sentence < 0)
+    calls = any(not h.promotes and (h.counted or h.context == Context.HEADING) for h in hits)
+    return sentences >= enough or (sentences >= 1 and calls)
 
 
 #: how much of a promoting page's score above the knee is kept: the best possible score
