@@ -147,6 +147,12 @@ PAIRS = [
      "The clinic sells what it calls a “guaranteed cure” for arthritis."),
     ("quoted", "IV drips are a guaranteed cure for hangovers.",
      "IV drips are a guaranteed cure for hangovers, per The Times."),
+    # single quote marks quote too (the British way); in the writer's own voice they only
+    # stress its words
+    ("quoted", "Our injections are a 'guaranteed cure' for arthritis.",
+     "Its leaflet calls the injections 'a guaranteed cure for arthritis'."),
+    ("quoted", "Our drips are completely safe for everyone.",
+     "The drip bar’s window describes them as ‘completely safe for everyone’."),
     # other people's wishes are not the writer's claim
     ("conditional", "Our patients find a guaranteed cure here.",
      "Many patients are looking for a guaranteed cure."),
@@ -212,6 +218,16 @@ def test_the_claim_counts_and_the_mention_does_not(rules_checker, kind, claimed,
     found = contexts(rules_checker, mentioned)
     assert found, "the red-flag words should still be found, as a mention"
     assert not any(counted for _, _, counted in found), found
+
+
+@pytest.mark.parametrize("text", [
+    "The patients' favourite treatment is a guaranteed cure for arthritis.",
+    "Doctors' and nurses' offices sell a guaranteed cure for arthritis.",
+    "It is 'not quackery' but a guaranteed cure for arthritis.",
+    "Tap 'Book Now' and get a guaranteed cure for arthritis.",
+])
+def test_an_apostrophe_or_a_stressed_word_is_no_quotation(rules_checker, text):
+    assert any(counted for _, _, counted in contexts(rules_checker, text))
 
 
 def test_a_norm_about_evidence_does_not_reach_back_to_an_earlier_claim(rules_checker):

@@ -21,6 +21,18 @@ from .cues import PRIORITY, CueGroup, CueTable
 _QUOTES_OPEN = {"“", "«", "„"}
 _QUOTES_CLOSE = {"”", "»"}
 _QUOTES_BOTH = {'"', "''", "``"}
+#: single quotes ('like this', ‘like this’, the British and Australian way) share their marks
+#: with apostrophes ("patients' records", "don’t"): a mark opens a quotation only with a space
+#: or bracket before it and a letter or figure after it, and closes one only right after a
+#: word, with a space or punctuation after it. Selling copy puts its own words in them for
+#: emphasis ("our devices are 'FDA registered'", "tap 'Book Now'"), so they hold someone
+#: else's words only when the rest of the sentence does not speak as the writer or to the
+#: reader
+_SINGLE_OPEN = {"'", "‘"}
+_SINGLE_CLOSE = {"'", "’"}
+_BEFORE_OPENING = set("([{—–-/")
+_AFTER_CLOSING = set(".,;:!?)]}—–-")
+_ADDRESS = frozenset({"we", "our", "us", "ours", "you", "your", "yours", "tap", "click"})
 _SCARE_QUOTE_MAX = 12
 #: a quotation introduced by one of these people and verbs is a testimonial the writer offers
 #: as evidence ("the patient expressed “50% improvement”"), not words held at a distance
@@ -338,19 +350,37 @@ class ContextJudge:
         found = self._quoted.get(first)
         if found is not None:
             return found
-        lower, found, open_at = self.a.lower, [], None
+        lower, found, open_at, single = self.a.lower, [], None, False
         for t in range(first, last):
             word = lower[t]
-            if open_at is None and (word in _QUOTES_OPEN or word in _QUOTES_BOTH):
-                open_at = t
-            elif open_at is not None and (word in _QUOTES_CLOSE or word in _QUOTES_BOTH):
+            if open_at is None:
+                single = word in _SINGLE_OPEN and self._opens(t)
+                if single or word in _QUOTES_OPEN or word in _QUOTES_BOTH:
+                    open_at = t
+            elif (word in _SINGLE_CLOSE and self._closes(t)) if single else \
+                    (word in _QUOTES_CLOSE or word in _QUOTES_BOTH):
                 short = t - open_at - 1 <= _SCARE_QUOTE_MAX
                 whole = open_at == first and t >= last - 2
-                if short and not whole and not self._testimony(first, open_at):
+                own = single and not (_ADDRESS.isdisjoint(lower[first:open_at])
+                                      and _ADDRESS.isdisjoint(lower[t + 1:last]))
+                if short and not whole and not own and not self._testimony(first, open_at):
                     found.append((open_at, t))
                 open_at = None
         self._quoted[first] = found
         return found
+
+    def _opens(self, t: int) -> bool:
+        """Is single-quote token ``t`` an opening quote mark, not an apostrophe?"""
+        text, at, end = self.a.text, self.a.starts[t], self.a.ends[t]
+        before = text[at - 1] if at else " "
+        return (before.isspace() or before in _BEFORE_OPENING) and end < len(text) \
+            and text[end].isalnum()
+
+    def _closes(self, t: int) -> bool:
+        """Is single-quote token ``t`` a closing quote mark, right after a word?"""
+        text, at, end = self.a.text, self.a.starts[t], self.a.ends[t]
+        return at > 0 and not text[at - 1].isspace() and (
+            end >= len(text) or text[end].isspace() or text[end] in _AFTER_CLOSING)
 
     def _testimony(self, first: int, open_at: int) -> bool:
         """Do the words before a quotation, in its sentence, have a patient say it?"""
