@@ -147,6 +147,9 @@ PAIRS = [
      "The clinic sells what it calls a “guaranteed cure” for arthritis."),
     ("quoted", "IV drips are a guaranteed cure for hangovers.",
      "IV drips are a guaranteed cure for hangovers, per The Times."),
+    # others' marketing in the passive; the writer's own stays its claim
+    ("quoted", "Our pellets are marketed as a guaranteed cure for fatigue.",
+     "Pellets were marketed to women as a guaranteed cure for fatigue."),
     # single quote marks quote too (the British way); in the writer's own voice they only
     # stress its words
     ("quoted", "Our injections are a 'guaranteed cure' for arthritis.",
