@@ -94,6 +94,12 @@ class Tally:
         r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
         return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
+    def group_line(self, group_by: str, name: str) -> str:
+        """One group's figures, as the per-part, per-kind and per-file lines print them."""
+        p, r, f = self.prf()
+        return (f"    {group_by} {name:<22} P {p:.2f} R {r:.2f} F1 {f:.2f}  "
+                f"(n {self.tp + self.fp + self.fn + self.tn})")
+
     def line(self) -> str:
         p, r, f = self.prf()
         return (f"P {p:.3f}  R {r:.3f}  F1 {f:.3f}  "
@@ -130,9 +136,7 @@ def judge_sentences(checker, rows: list[dict], group_by: str, category_class: di
     if details:
         print(f"  all {len(rows)}: {overall.line()}")
     for name, tally in sorted(per_group.items()):
-        p, r, f = tally.prf()
-        print(f"    {group_by} {name:<22} P {p:.2f} R {r:.2f} F1 {f:.2f}  "
-              f"(n {tally.tp + tally.fp + tally.fn + tally.tn})")
+        print(tally.group_line(group_by, name))
     for name in sorted(per_class) if details else ():
         tally = per_class[name]
         if tally.tp + tally.fn:
@@ -260,9 +264,7 @@ def judge_pages(checker, rows: list[dict]) -> None:
     print(f"  {len(pages)} pages checked whole, {sum(map(len, pages.values()))} lines: "
           f"{overall.line()}")
     for name, tally in sorted(per_file.items()):
-        p, r, f = tally.prf()
-        print(f"    file {name:<22} P {p:.2f} R {r:.2f} F1 {f:.2f}  "
-              f"(n {tally.tp + tally.fp + tally.fn + tally.tn})")
+        print(tally.group_line("file", name))
 
 
 def run(detector: str, args: argparse.Namespace) -> None:

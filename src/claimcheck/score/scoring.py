@@ -154,7 +154,7 @@ def score_document(hits: Sequence[Hit], credits: Sequence[Credit],
                  tuple(lines))
 
 
-def sells(hits: Sequence[Hit], enough: int = 2) -> bool:
+def sells(hits: Sequence[Hit], enough: int) -> bool:
     """Does a page sell a treatment: counted claims in ``enough`` sentences, or in one beside
     a call to action (counted, or in a heading, button or menu item)? A hit without a
     sentence number stands in a sentence of its own."""
